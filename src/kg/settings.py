@@ -1,0 +1,78 @@
+"""One settings object for every command: defaults < environment (MGKG_*) < CLI flags.
+
+Passing the object explicitly (never a module global) keeps tests able to run several
+configurations side by side in one process.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+
+def find_project_root(start: Path | None = None) -> Path:
+    """The nearest directory upwards holding ontology/mgkg.ttl, else the start directory."""
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / "ontology" / "mgkg.ttl").is_file():
+            return candidate
+    return here
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path = field(default_factory=find_project_root)
+    ontology_dir: Path | None = None
+    data_dir: Path | None = None
+    dist_dir: Path | None = None
+    seeds_dir: Path | None = None
+    host: str = "127.0.0.1"
+    port: int = 8080
+    threads: int = 8
+    query_timeout: float = 10.0  # seconds a query may run before it is stopped (503)
+    max_rows: int = 10000  # rows a SELECT returns before the result is cut (and flagged)
+    max_response_bytes: int = 50 * 1024 * 1024
+    max_request_bytes: int = 1024 * 1024
+    base_iri: str = "https://w3id.org/mgkg/"
+    public_url: str | None = None  # where the server is reached, if not http://host:port
+
+    def __post_init__(self) -> None:
+        root = Path(self.root).resolve()
+        object.__setattr__(self, "root", root)
+        defaults = {
+            "ontology_dir": root / "ontology",
+            "data_dir": root / "data",
+            "dist_dir": root / "dist",
+            "seeds_dir": root.parent / "shared" / "seeds",
+        }
+        for name, default in defaults.items():
+            value = getattr(self, name)
+            object.__setattr__(self, name, Path(value).resolve() if value else default)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
+        """Read MGKG_<FIELD> variables, then apply explicit (CLI) overrides that are not None."""
+        env = os.environ if environ is None else environ
+        values: dict = {}
+        for f in fields(cls):
+            raw = env.get("MGKG_" + f.name.upper())
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _coerce(f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_(self, **changes) -> Settings:
+        return replace(self, **changes)
+
+
+def _coerce(type_name: str | type, raw: str):
+    t = str(type_name)
+    if t.startswith("int"):
+        return int(raw)
+    if t.startswith("float"):
+        return float(raw)
+    if "Path" in t:
+        return Path(raw)
+    return raw
