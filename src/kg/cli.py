@@ -47,6 +47,45 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    result = build(_settings(args))
+    s = result.summary
+    print(f"built {result.dist}: {s['triples']} triples, {s['entities']} entities, "
+          f"{sum(c['facts'] for c in s['sources'].values())} facts with evidence "
+          f"from {len(s['sources'])} sources")
+    warnings = [d for d in result.report.diagnostics if d.severity != "error"]
+    if warnings:
+        print(f"{len(warnings)} warning(s); run `kg validate` to list them")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import validate
+
+    _, report = validate(_settings(args))
+    print(report.to_json() if args.format == "json" else report.to_text())
+    return 0 if report.ok else 1
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from .query import execute, format_result, read_query
+    from .store import load_store
+
+    settings = _settings(args)
+    text = read_query(args.query)
+    store = load_store(settings)
+    print(format_result(execute(store, text), args.format))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import run
+
+    return run(_settings(args))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kg", description=__doc__)
     parser.add_argument("--root", type=Path, help="project directory (default: found from cwd)")
@@ -57,6 +96,30 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="check data files: syntax, vocabulary, evidence, quotes")
     p.add_argument("files", nargs="+")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("build", help="validate and write the release to dist/ atomically")
+    p.add_argument("--dist", type=Path, help="release directory (default dist/)")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("validate", help="SHACL, evidence and quote report; exit 0 valid, 1 not")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("query", help="answer a SPARQL query (or a .rq file) from the release")
+    p.add_argument("query", help="a SPARQL query, or the path of a .rq file")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.add_argument("--dist", type=Path, help="release directory (default dist/)")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("serve", help="serve the release: SPARQL endpoint, pages, downloads")
+    p.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default 8080)")
+    p.add_argument("--threads", type=int, help="worker threads (default 8)")
+    p.add_argument("--timeout", type=float, help="per-query timeout in seconds (default 10)")
+    p.add_argument("--max-rows", type=int, dest="max_rows", help="row cap per result")
+    p.add_argument("--public-url", dest="public_url", help="external base URL of the server")
+    p.add_argument("--dist", type=Path, help="release directory (default dist/)")
+    p.set_defaults(func=cmd_serve)
     return parser
 
 

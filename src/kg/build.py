@@ -1,0 +1,205 @@
+"""`kg build`: validate the curated files and write a release to dist/, atomically.
+
+The release is written into a temporary sibling directory and swapped into place only
+when every file is complete, so a failed build never leaves dist/ half-written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, XSD
+
+from . import __version__
+from .canon import canonicalize_dataset, sorted_ntriples
+from .corpus import Corpus
+from .diagnostics import Report
+from .errors import KgError
+from .namespaces import MG, MGR, MGS, ONTOLOGY_GRAPH, bind_all
+from .settings import Settings
+from .sources import SourceLibrary
+from .validate import validate_corpus
+from .void import describe
+
+RELEASE_FILES = {
+    "mgkg.ttl": "text/turtle",
+    "mgkg.owl": "application/rdf+xml",
+    "mgkg.nt": "application/n-triples",
+    "mgkg.jsonld": "application/ld+json",
+    "mgkg.trig": "application/trig",
+    "void.ttl": "text/turtle",
+    "ontology.ttl": "text/turtle",
+    "ontology.owl": "application/rdf+xml",
+    "build-report.json": "application/json",
+    "build-report.md": "text/markdown",
+    "SHA256SUMS": "text/plain",
+}
+
+
+class BuildFailed(KgError):
+    def __init__(self, report: Report):
+        self.report = report
+        super().__init__("build refused, the graph is not valid:\n" + report.to_text())
+
+
+@dataclass
+class BuildResult:
+    dist: Path
+    summary: dict
+    report: Report
+
+
+def assemble(corpus: Corpus, sources: SourceLibrary) -> Dataset:
+    """One named graph per source file (plus the ontology), with quote offsets added."""
+    dataset = Dataset()
+    bind_all(dataset)
+    for path in corpus.ontology_paths:
+        graph = dataset.graph(ONTOLOGY_GRAPH)
+        graph += corpus.graphs[path]
+    for path in corpus.data_paths:
+        graph = dataset.graph(corpus.named_graph(path))
+        graph += corpus.graphs[path]
+        add_offsets(graph, sources)
+    return dataset
+
+
+def add_offsets(graph: Graph, sources: SourceLibrary) -> None:
+    """Record where in its source text each quote stands (character offsets, end exclusive)."""
+    for node, quote in list(graph.subject_objects(MG.quote)):
+        source = graph.value(node, DCTERMS.source)
+        if source is None:
+            continue
+        text = sources.get(str(source)[len(str(MGS)):])
+        span = text.locate(str(quote)) if text else None
+        if span:
+            graph.add((node, MG.quoteStart, Literal(span[0], datatype=XSD.nonNegativeInteger)))
+            graph.add((node, MG.quoteEnd, Literal(span[1], datatype=XSD.nonNegativeInteger)))
+
+
+def union(dataset: Dataset, exclude: set | None = None) -> Graph:
+    graph = Graph()
+    bind_all(graph)
+    for ctx in dataset.graphs():
+        if exclude and ctx.identifier in exclude:
+            continue
+        graph += ctx
+    return graph
+
+
+def summarize(dataset: Dataset, whole: Graph, report: Report) -> dict:
+    per_graph = {str(ctx.identifier): len(ctx) for ctx in dataset.graphs() if len(ctx)}
+    entities: Counter = Counter()
+    for s, o in whole.subject_objects(RDF.type):
+        if isinstance(s, URIRef) and str(s).startswith(str(MGR)) and isinstance(o, URIRef):
+            entities[whole.qname(o)] += 1
+    facts: Counter = Counter()
+    quotes: dict[str, set] = defaultdict(set)
+    figures: Counter = Counter()
+    for ax in whole.subjects(RDF.type, OWL.Axiom):
+        for src in whole.objects(ax, DCTERMS.source):
+            facts[str(src)] += 1
+            quotes[str(src)].update(map(str, whole.objects(ax, MG.quote)))
+    for fig in whole.subjects(RDF.type, MG.Figure):
+        for src in whole.objects(fig, DCTERMS.source):
+            figures[str(src)] += 1
+            quotes[str(src)].update(map(str, whole.objects(fig, MG.quote)))
+    described = {s for s in whole.subjects() if isinstance(s, URIRef)
+                 and str(s).startswith(str(MGR))}
+    return {
+        "version": __version__,
+        "triples": len(whole),
+        "triples_per_graph": dict(sorted(per_graph.items())),
+        "entities": len(described),
+        "entities_per_class": dict(sorted(entities.items())),
+        "sources": {
+            src: {"facts": facts[src], "figures": figures[src], "quotes": len(quotes[src])}
+            for src in sorted(set(facts) | set(figures))
+        },
+        "validation": report.counts(),
+    }
+
+
+def report_markdown(summary: dict) -> str:
+    lines = [f"# mgkg build report (version {summary['version']})", "",
+             f"- triples: {summary['triples']}", f"- described entities: {summary['entities']}",
+             f"- validation: {summary['validation']}", "",
+             "## Facts and quotes per source", "", "| source | facts | figures | quotes |",
+             "|---|---:|---:|---:|"]
+    for src, c in summary["sources"].items():
+        lines.append(f"| {src} | {c['facts']} | {c['figures']} | {c['quotes']} |")
+    lines += ["", "## Entities per class", "", "| class | entities |", "|---|---:|"]
+    lines += [f"| {cls} | {n} |" for cls, n in summary["entities_per_class"].items()]
+    lines += ["", "## Triples per named graph", "", "| graph | triples |", "|---|---:|"]
+    lines += [f"| {g} | {n} |" for g, n in summary["triples_per_graph"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def write_release(target: Path, dataset: Dataset, summary: dict, ontology: Graph) -> None:
+    whole = union(dataset)
+    (target / "mgkg.nt").write_text(sorted_ntriples(whole), encoding="utf-8")
+    whole.serialize(target / "mgkg.ttl", format="turtle", encoding="utf-8")
+    whole.serialize(target / "mgkg.owl", format="xml", encoding="utf-8")
+    whole.serialize(target / "mgkg.jsonld", format="json-ld", encoding="utf-8", auto_compact=True)
+    dataset.serialize(target / "mgkg.trig", format="trig", encoding="utf-8")
+    describe(summary).serialize(target / "void.ttl", format="turtle", encoding="utf-8")
+    ontology.serialize(target / "ontology.ttl", format="turtle", encoding="utf-8")
+    ontology.serialize(target / "ontology.owl", format="xml", encoding="utf-8")
+    (target / "build-report.json").write_text(
+        json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (target / "build-report.md").write_text(report_markdown(summary), encoding="utf-8")
+    sums = []
+    for name in sorted(p.name for p in target.iterdir() if p.is_file()):
+        digest = hashlib.sha256((target / name).read_bytes()).hexdigest()
+        sums.append(f"{digest}  {name}")
+    (target / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
+
+
+def swap_into_place(staging: Path, dist: Path) -> None:
+    """Replace dist/ by staging/ with two renames; put the old release back on failure."""
+    backup = None
+    if dist.exists():
+        backup = dist.with_name(f"{dist.name}.old-{os.getpid()}-{int(time.time() * 1000)}")
+        os.replace(dist, backup)
+    try:
+        os.replace(staging, dist)
+    except BaseException:
+        if backup is not None:
+            os.replace(backup, dist)
+        raise
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+def build(settings: Settings) -> BuildResult:
+    sources = SourceLibrary(settings.seeds_dir)
+    corpus = Corpus.load(settings)
+    report = validate_corpus(corpus, sources)
+    if not report.ok:
+        raise BuildFailed(report)
+    dataset = canonicalize_dataset(assemble(corpus, sources))
+    bind_all(dataset)
+    ontology = dataset.graph(ONTOLOGY_GRAPH)
+    summary = summarize(dataset, union(dataset), report)
+    dist = settings.dist_dir
+    dist.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{dist.name}.tmp-", dir=dist.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; a release is for everyone to read
+    try:
+        write_release(staging, dataset, summary, ontology)
+        swap_into_place(staging, dist)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return BuildResult(dist, summary, report)
+
+
+__all__ = ["build", "BuildFailed", "BuildResult", "RELEASE_FILES"]
