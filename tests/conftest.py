@@ -1,0 +1,113 @@
+"""Shared fixtures: real files, real builds, real server processes on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = Path(os.environ.get("MGKG_SEEDS_DIR") or ROOT.parent / "shared" / "seeds").resolve()
+FIXTURES = ROOT / "tests" / "fixtures"
+MINI_DATA = FIXTURES / "mini" / "data"
+
+
+def make_project(dest: Path, data: Path | None = MINI_DATA, shapes: bool = True) -> Settings:
+    """A throwaway project: the real ontology (and shapes) plus the given data files."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ROOT / "ontology", dest / "ontology", dirs_exist_ok=True)
+    if not shapes:
+        for p in (dest / "ontology").glob("shapes*.ttl"):
+            p.unlink()
+    (dest / "data").mkdir(exist_ok=True)
+    if data is not None:
+        for f in sorted(Path(data).glob("*.ttl")):
+            shutil.copy(f, dest / "data" / f.name)
+    return Settings(root=dest, seeds_dir=SEEDS)
+
+
+@pytest.fixture(scope="session")
+def mini_settings(tmp_path_factory) -> Settings:
+    """A small valid project, built once: fast tests of the pipeline and the server."""
+    settings = make_project(tmp_path_factory.mktemp("mini"))
+    build(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def real_settings(tmp_path_factory) -> Settings:
+    """The real curated graph, built once into a temporary dist/."""
+    settings = Settings(root=ROOT, seeds_dir=SEEDS,
+                        dist_dir=tmp_path_factory.mktemp("real") / "dist")
+    build(settings)
+    return settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_server(settings: Settings, *extra: str, env: dict | None = None,
+                   ready_timeout: float = 60.0) -> Iterator[str]:
+    """`kg serve` as a real process on 127.0.0.1; yields its base URL."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "kg.cli", "--root", str(settings.root),
+           "--seeds", str(settings.seeds_dir), "serve", "--host", "127.0.0.1",
+           "--port", str(port), "--dist", str(settings.dist_dir), *extra]
+    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + ready_timeout
+    try:
+        while True:
+            if proc.poll() is not None:
+                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                raise RuntimeError(f"kg serve exited with {proc.returncode}:\n{out}")
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("kg serve did not become ready")
+            time.sleep(0.1)
+        yield base
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def mini_server(mini_settings) -> Iterator[str]:
+    with running_server(mini_settings) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def real_server(real_settings) -> Iterator[str]:
+    with running_server(real_settings) as base:
+        yield base
