@@ -76,7 +76,8 @@ def cmd_query(args: argparse.Namespace) -> int:
     settings = _settings(args)
     text = read_query(args.query)
     store = load_store(settings)
-    print(format_result(execute(store, text), args.format))
+    out = format_result(execute(store, text), args.format)
+    print(out, end="" if out.endswith("\n") else "\n")
     return 0
 
 
@@ -84,6 +85,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import run
 
     return run(_settings(args))
+
+
+def cmd_diagram(args: argparse.Namespace) -> int:
+    from .corpus import Corpus
+    from .diagram import ontology_dot, render_svg
+
+    settings = _settings(args)
+    corpus = Corpus.load(settings)
+    if corpus.syntax_errors:
+        raise KgError(str(corpus.syntax_errors[0]))
+    dot_text = ontology_dot(corpus.ontology)
+    out = Path(args.out) if args.out else settings.root / "docs" / "model.svg"
+    if args.dot:
+        out = out.with_suffix(".dot")
+        out.write_text(dot_text, encoding="utf-8")
+    else:
+        render_svg(dot_text, out)
+    print(f"wrote {out}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -110,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.add_argument("--dist", type=Path, help="release directory (default dist/)")
     p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("diagram", help="draw the ontology as SVG (docs/model.svg)")
+    p.add_argument("--out", help="output file (default docs/model.svg)")
+    p.add_argument("--dot", action="store_true", help="write Graphviz DOT instead of SVG")
+    p.set_defaults(func=cmd_diagram)
 
     p = sub.add_parser("serve", help="serve the release: SPARQL endpoint, pages, downloads")
     p.add_argument("--host", help="interface to listen on (default 127.0.0.1)")

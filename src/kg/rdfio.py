@@ -36,12 +36,26 @@ def parse_turtle(path: Path) -> Graph:
     try:
         graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
     except Exception as exc:  # rdflib raises BadSyntax and assorted ValueErrors
-        line = getattr(exc, "lines", None)
-        line = line + 1 if isinstance(line, int) else None
+        line = _error_line(exc, text)
         match = _WHY.search(str(exc))
         message = match.group(1) if match else str(exc).strip().splitlines()[-1]
         raise TurtleSyntaxError(path, line, f"syntax error: {message}") from exc
     return graph
+
+
+def _error_line(exc: Exception, text: str) -> int | None:
+    """The 1-based line of a parser error, from its character offset where rdflib gives one
+    (its own line counter runs past the end of the file on errors at EOF)."""
+    argstr, offset = getattr(exc, "_str", None), getattr(exc, "_i", None)
+    if isinstance(argstr, bytes | str) and isinstance(offset, int):
+        head = argstr[:offset]
+        newline = b"\n" if isinstance(head, bytes) else "\n"
+        before = head.rstrip(b" \t\r\n" if isinstance(head, bytes) else " \t\r\n")
+        return before.count(newline) + 1
+    line = getattr(exc, "lines", None)
+    if isinstance(line, int):
+        return min(line + 1, max(1, text.count("\n") + 1))
+    return None
 
 
 @dataclass

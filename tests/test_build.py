@@ -1,0 +1,111 @@
+"""kg build: every release file, determinism, atomicity, quote offsets, the report."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.namespace import DCTERMS
+
+from kg import build as build_module
+from kg.build import RELEASE_FILES, BuildFailed, build
+from kg.namespaces import MG, MGG, MGS
+from kg.sources import SourceLibrary, fold
+
+from .conftest import MINI_DATA, SEEDS, make_project
+
+
+def snapshot(directory: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(directory.iterdir()) if p.is_file()}
+
+
+def test_release_has_every_file_and_they_agree(mini_settings):
+    dist = mini_settings.dist_dir
+    assert sorted(p.name for p in dist.iterdir()) == sorted(RELEASE_FILES)
+    reference = Graph().parse(dist / "mgkg.nt", format="nt")
+    for name, fmt in [("mgkg.ttl", "turtle"), ("mgkg.owl", "xml"), ("mgkg.jsonld", "json-ld")]:
+        other = Graph().parse(dist / name, format=fmt)
+        assert len(other) == len(reference), name
+    dataset = Dataset()
+    dataset.parse(dist / "mgkg.trig", format="trig")
+    names = {str(g.identifier) for g in dataset.graphs() if len(g)}
+    assert names == {str(MGG["ontology"]), str(MGG["001_4f7e06674fa94512"])}
+
+
+def test_sha256sums_match_files(mini_settings):
+    dist = mini_settings.dist_dir
+    for line in (dist / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split("  ")
+        assert hashlib.sha256((dist / name).read_bytes()).hexdigest() == digest
+
+
+def test_two_builds_give_identical_sorted_ntriples(tmp_path):
+    first = make_project(tmp_path / "a")
+    second = make_project(tmp_path / "b")
+    build(first)
+    build(second)
+    a = (first.dist_dir / "mgkg.nt").read_bytes()
+    assert a == (second.dist_dir / "mgkg.nt").read_bytes()
+    lines = a.decode().splitlines()
+    assert lines == sorted(lines)
+    assert not any(re.search(r"_:N[0-9a-f]{20,}", line) for line in lines), "random bnode ids"
+
+
+def test_failed_build_leaves_previous_release_untouched(tmp_path):
+    settings = make_project(tmp_path / "p")
+    build(settings)
+    before = snapshot(settings.dist_dir)
+    bad = settings.data_dir / "002_ff707b0e55ac8f9a.ttl"
+    bad.write_text("@prefix mg: <https://w3id.org/mgkg/ontology#> .\nmg:x mg:y \n", "utf-8")
+    with pytest.raises(BuildFailed) as info:
+        build(settings)
+    assert "002_ff707b0e55ac8f9a.ttl:2" in str(info.value)
+    assert snapshot(settings.dist_dir) == before
+    assert [p.name for p in settings.root.iterdir() if p.name.startswith(".dist")] == []
+
+
+def test_crash_while_writing_keeps_release_and_cleans_up(tmp_path, monkeypatch):
+    settings = make_project(tmp_path / "p")
+    build(settings)
+    before = snapshot(settings.dist_dir)
+
+    def explode(target, *args, **kwargs):
+        (target / "mgkg.nt").write_text("half", encoding="utf-8")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(build_module, "write_release", explode)
+    with pytest.raises(OSError):
+        build(settings)
+    assert snapshot(settings.dist_dir) == before
+    assert [p.name for p in settings.root.iterdir() if p.name.startswith(".dist")] == []
+
+
+def test_quote_offsets_point_at_the_quote(mini_settings):
+    graph = Graph().parse(mini_settings.dist_dir / "mgkg.nt", format="nt")
+    sources = SourceLibrary(SEEDS)
+    checked = 0
+    for node, quote in graph.subject_objects(MG.quote):
+        start = int(graph.value(node, MG.quoteStart))
+        end = int(graph.value(node, MG.quoteEnd))
+        stem = str(graph.value(node, DCTERMS.source))[len(str(MGS)):]
+        assert fold(sources.get(stem).raw[start:end]) == fold(str(quote))
+        checked += 1
+    assert checked == 6  # five axioms and one figure in the mini data
+
+
+def test_build_report_counts(mini_settings):
+    summary = json.loads((mini_settings.dist_dir / "build-report.json").read_text())
+    source = str(MGS["001_4f7e06674fa94512"])
+    assert summary["sources"][source] == {"facts": 5, "figures": 1, "quotes": 4}
+    assert summary["entities_per_class"]["mg:IntergovernmentalOrganization"] == 1
+    assert summary["triples"] == len(Graph().parse(mini_settings.dist_dir / "mgkg.nt"))
+    assert "| class | entities |" in (mini_settings.dist_dir / "build-report.md").read_text()
+
+
+def test_mini_fixture_is_the_committed_one():
+    assert (MINI_DATA / "001_4f7e06674fa94512.ttl").is_file()
