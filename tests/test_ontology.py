@@ -17,12 +17,15 @@ from .conftest import ROOT
 
 DECLARED = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 # The OWL 2 datatype map: data property values must use these (dates are annotations).
-OWL2_DATATYPES = {XSD[n] for n in (
-    "decimal integer nonNegativeInteger positiveInteger nonPositiveInteger negativeInteger "
-    "long int short byte unsignedLong unsignedInt unsignedShort unsignedByte double float "
-    "boolean string normalizedString token language Name NCName NMTOKEN hexBinary "
-    "base64Binary anyURI dateTime dateTimeStamp").split()} | {RDF.PlainLiteral, RDF.XMLLiteral,
-                                                           RDF.langString, RDFS.Literal}
+_OWL2_XSD = (
+    "decimal", "integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+    "negativeInteger", "long", "int", "short", "byte", "unsignedLong", "unsignedInt",
+    "unsignedShort", "unsignedByte", "double", "float", "boolean", "string",
+    "normalizedString", "token", "language", "Name", "NCName", "NMTOKEN", "hexBinary",
+    "base64Binary", "anyURI", "dateTime", "dateTimeStamp",
+)
+OWL2_DATATYPES = {XSD[n] for n in _OWL2_XSD} | {
+    RDF.PlainLiteral, RDF.XMLLiteral, RDF.langString, RDFS.Literal}
 
 
 @pytest.fixture(scope="module")
