@@ -18,18 +18,21 @@ def _settings(args: argparse.Namespace) -> Settings:
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
         threads=getattr(args, "threads", None),
+        workers=getattr(args, "workers", None),
         query_timeout=getattr(args, "timeout", None),
         max_rows=getattr(args, "max_rows", None),
+        query_memory_mb=getattr(args, "query_memory_mb", None),
         public_url=getattr(args, "public_url", None),
     )
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Curator's check of single data files against the whole corpus."""
-    from .checks import run_checks
+    """Curator's check of single data files against the whole corpus: the full
+    validation (checks and shapes), reporting only what is wrong in the given files."""
     from .corpus import Corpus
     from .diagnostics import Report, relative
     from .sources import SourceLibrary
+    from .validate import validate_corpus
 
     settings = _settings(args)
     targets = [Path(f).resolve() for f in args.files]
@@ -38,11 +41,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             raise KgError(f"{target}: no such file")
     corpus = Corpus.load(settings, only=targets)
     wanted = {relative(t, settings.root) for t in targets}
-    # Other files that are being edited may be broken; only the targets' problems count.
-    report = Report([d for d in run_checks(corpus, SourceLibrary(settings.seeds_dir))
-                     if d.file in wanted])
-    print(report.to_text() if not report.diagnostics else report.to_text())
-    if report.ok:
+    # Other files that are being edited may be broken; only the targets' problems count
+    # (and problems of no file, such as missing source texts).
+    full = validate_corpus(corpus, SourceLibrary(settings.seeds_dir), partial=True)
+    report = Report([d for d in full.diagnostics if d.file in wanted or d.file is None])
+    print(report.to_json() if args.format == "json" else report.to_text())
+    if report.ok and args.format != "json":
         print("OK")
     return 0 if report.ok else 1
 
@@ -62,10 +66,15 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """The whole graph against the checks and shapes; exit 0 if valid, 1 if not."""
     from .validate import validate
 
     _, report = validate(_settings(args))
     print(report.to_json() if args.format == "json" else report.to_text())
+    if args.timings:
+        print("timings: " + ", ".join(f"{stage} {seconds:.2f}s"
+                                      for stage, seconds in report.timings.items()),
+              file=sys.stderr)
     return 0 if report.ok else 1
 
 
@@ -115,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="check data files: syntax, vocabulary, evidence, quotes")
     p.add_argument("files", nargs="+")
+    p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("build", help="validate and write the release to dist/ atomically")
@@ -123,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="SHACL, evidence and quote report; exit 0 valid, 1 not")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--timings", action="store_true",
+                   help="print how long each stage took (on stderr)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("query", help="answer a SPARQL query (or a .rq file) from the release")
@@ -139,8 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the release: SPARQL endpoint, pages, downloads")
     p.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default 8080)")
-    p.add_argument("--threads", type=int, help="worker threads (default 8)")
+    p.add_argument("--threads", type=int, help="HTTP threads (default 8)")
+    p.add_argument("--workers", type=int,
+                   help="query worker processes (default: one per CPU, at least 2)")
     p.add_argument("--timeout", type=float, help="per-query timeout in seconds (default 10)")
+    p.add_argument("--query-memory-mb", type=int, dest="query_memory_mb",
+                   help="memory a query may use, in MB (default 2048; 0 = no limit)")
     p.add_argument("--max-rows", type=int, dest="max_rows", help="row cap per result")
     p.add_argument("--public-url", dest="public_url", help="external base URL of the server")
     p.add_argument("--dist", type=Path, help="release directory (default dist/)")
