@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -62,33 +63,63 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class ServerProcess:
+    """A running `kg serve`: its base URL, process, and everything it has printed.
+
+    The output is read continuously by a thread: a server that logs every request would
+    otherwise block once the pipe's buffer is full."""
+
+    def __init__(self, base: str, proc: subprocess.Popen):
+        self.base = base
+        self.proc = proc
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for raw in self.proc.stdout:
+            self.lines.append(raw.decode(errors="replace"))
+
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def wait_for_output(self, needle: str, timeout: float = 5.0) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if needle in self.output():
+                return True
+            time.sleep(0.02)
+        return False
+
+
 @contextmanager
-def running_server(settings: Settings, *extra: str, env: dict | None = None,
-                   ready_timeout: float = 60.0) -> Iterator[str]:
-    """`kg serve` as a real process on 127.0.0.1; yields its base URL."""
+def serving(settings: Settings, *extra: str, env: dict | None = None,
+            ready_timeout: float = 60.0) -> Iterator[ServerProcess]:
+    """`kg serve` as a real process on 127.0.0.1; yields it once /healthz answers."""
     port = free_port()
     cmd = [sys.executable, "-m", "kg.cli", "--root", str(settings.root),
            "--seeds", str(settings.seeds_dir), "serve", "--host", "127.0.0.1",
            "--port", str(port), "--dist", str(settings.dist_dir), *extra]
     proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    server = ServerProcess(f"http://127.0.0.1:{port}", proc)
     deadline = time.monotonic() + ready_timeout
     try:
         while True:
             if proc.poll() is not None:
-                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                raise RuntimeError(f"kg serve exited with {proc.returncode}:\n{out}")
+                server._reader.join(timeout=5)
+                raise RuntimeError(f"kg serve exited with {proc.returncode}:\n{server.output()}")
             try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
+                with urllib.request.urlopen(server.base + "/healthz", timeout=2) as r:
                     if r.status == 200:
                         break
             except OSError:
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError("kg serve did not become ready")
-            time.sleep(0.1)
-        yield base
+            time.sleep(0.05)
+        yield server
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
@@ -97,8 +128,17 @@ def running_server(settings: Settings, *extra: str, env: dict | None = None,
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        server._reader.join(timeout=5)
         if proc.stdout:
             proc.stdout.close()
+
+
+@contextmanager
+def running_server(settings: Settings, *extra: str, env: dict | None = None,
+                   ready_timeout: float = 60.0) -> Iterator[str]:
+    """`kg serve` as a real process on 127.0.0.1; yields its base URL."""
+    with serving(settings, *extra, env=env, ready_timeout=ready_timeout) as server:
+        yield server.base
 
 
 @pytest.fixture(scope="session")
@@ -111,3 +151,32 @@ def mini_server(mini_settings) -> Iterator[str]:
 def real_server(real_settings) -> Iterator[str]:
     with running_server(real_settings) as base:
         yield base
+
+
+class HttpResult:
+    def __init__(self, status: int, headers, body: bytes):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+    def json(self):
+        import json
+
+        return json.loads(self.body)
+
+
+def http(method: str, url: str, data: bytes | None = None, headers: dict | None = None,
+         timeout: float = 30) -> HttpResult:
+    """One real HTTP request; error statuses are returned, not raised."""
+    import urllib.error
+
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return HttpResult(r.status, r.headers, r.read())
+    except urllib.error.HTTPError as e:
+        return HttpResult(e.code, e.headers, e.read())

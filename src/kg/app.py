@@ -1,24 +1,33 @@
 """The Flask application factory: one app, configured by one Settings object.
 
 The SPARQL protocol lives in `sparql.py`, the human and linked-data face in `pages.py`;
-both are blueprints that reach the store and settings through `state()`.
+both are blueprints that reach the store and settings through `state()`. The factory
+also starts the query worker pool (executor.py): it forks, so it must happen before the
+WSGI server starts its threads, which is why it is done here and not on first use.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import time
+import weakref
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from flask import Flask, current_app
+from flask import Flask, Response, current_app, g, request
 
 from .settings import Settings
 from .store import load_store
+
+access_log = logging.getLogger("kg.access")
 
 
 @dataclass
 class AppState:
     settings: Settings
     store: ox.Store
+    pool: object | None = None  # executor.QueryPool; typed loosely to keep imports light
+    cache: dict = field(default_factory=dict)  # values derived once from the store
 
 
 def state() -> AppState:
@@ -26,15 +35,45 @@ def state() -> AppState:
 
 
 def create_app(settings: Settings | None = None, store: ox.Store | None = None) -> Flask:
+    from .executor import QueryPool
+
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     store = store if store is not None else load_store(settings)
-    app.extensions["mgkg"] = AppState(settings, store)
+    pool = QueryPool(store, settings).start()
+    weakref.finalize(app, pool.close)
+    app.extensions["mgkg"] = AppState(settings, store, pool)
 
     from .pages import bp as pages_bp
     from .sparql import bp as sparql_bp
 
     app.register_blueprint(sparql_bp)
     app.register_blueprint(pages_bp)
+    app.before_request(_start_clock)
+    app.after_request(_log_access)
     return app
+
+
+def _start_clock() -> None:
+    g.kg_started = time.perf_counter()
+
+
+def _log_access(response: Response) -> Response:
+    """One line per request with the time taken; for queries also what was asked and
+    what came back, so slow or refused queries can be found in the log."""
+    took = (time.perf_counter() - g.get("kg_started", time.perf_counter())) * 1000
+    line = (f'{request.remote_addr or "-"} "{request.method} {request.path}" '
+            f"{response.status_code} {response.calculate_content_length() or 0}B "
+            f"{took:.1f}ms")
+    if "kg_query" in g:
+        from .sparqltext import one_line
+
+        rows = g.get("kg_rows")
+        query = one_line(g.kg_query).replace('"', "'")
+        line += (f" form={g.get('kg_form') or '-'} rows={'-' if rows is None else rows}"
+                 f' truncated={g.get("kg_truncated") or "-"} query="{query}"')
+    if "kg_error" in g:
+        line += f' error="{" ".join(g.kg_error.split())[:200]}"'
+    access_log.info(line)
+    return response

@@ -31,9 +31,14 @@ def read_query(arg: str) -> str:
 
 
 def execute(store: ox.Store, text: str, **options):
-    """Run a query with the default graph as the union of all named graphs."""
+    """Run a query with the default graph as the union of all named graphs, unless the
+    query names its own dataset with FROM (pyoxigraph's union option would override it)."""
+    from .sparqltext import shape
+
+    if not options and not shape(text).has_dataset:
+        options["use_default_graph_as_union"] = True
     try:
-        return store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True, **options)
+        return store.query(text, prefixes=PREFIXES, **options)
     except SyntaxError as exc:
         raise KgError(f"SPARQL syntax error: {exc}") from exc
     except (OSError, ValueError) as exc:

@@ -30,6 +30,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     threads: int = 8
+    workers: int = 0  # query worker processes; 0 = one per CPU (at least 2, at most threads)
+    query_memory_mb: int = 2048  # memory a query worker may add before its query is stopped
     query_timeout: float = 10.0  # seconds a query may run before it is stopped (503)
     max_rows: int = 10000  # rows a SELECT returns before the result is cut (and flagged)
     max_response_bytes: int = 50 * 1024 * 1024

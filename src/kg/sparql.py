@@ -1,12 +1,204 @@
-"""SPARQL 1.1 Protocol endpoint (/sparql) and /healthz. Skeleton: to be completed (issue 7)."""
+"""The SPARQL 1.1 Protocol endpoint (/sparql, queries only) and /healthz.
+
+This module reads the protocol (methods, media types, parameters), refuses what a
+read-only public endpoint must not do, and hands each query to the worker pool, which
+evaluates, negotiates and serializes it (executor.py). Keeping the HTTP layer thin and
+free of query evaluation is what lets a runaway query be killed without touching the
+server that holds the connections. docs/ENDPOINT.md documents the behaviour for users.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import pyoxigraph as ox
+from flask import Blueprint, Response, g, request
+from werkzeug.exceptions import HTTPException
+
+from . import sparqltext
+from .app import state
+from .executor import Answer, Job, Refused, pick_format
+from .negotiate import GRAPH_FORMATS, RESULT_FORMATS
+from .servicedesc import service_description
 
 bp = Blueprint("sparql", __name__)
+
+METHODS = "GET, HEAD, POST, OPTIONS"
+FORM = "application/x-www-form-urlencoded"
+QUERY_BODY = "application/sparql-query"
+UPDATE_BODY = "application/sparql-update"
+EXPOSED = ("Content-Length, Server-Timing, X-MGKG-Truncated, X-MGKG-Limit, X-MGKG-Rows, "
+           "Retry-After")
+READ_ONLY = ("this endpoint is read-only: SPARQL Update ({what}) is not accepted here, "
+             "and there is no update endpoint")
+
+
+def _error(status: int, message: str, **headers: str) -> Response:
+    answer = Answer.error(status, message, **headers)
+    g.kg_error = message
+    return Response(answer.body, status, headers=answer.headers, content_type=answer.content_type)
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    """A public read-only endpoint: any page may query it, without credentials."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED
+    return response
 
 
 @bp.get("/healthz")
 def healthz():
-    return {"status": "ok"}
+    pool = state().pool
+    ok = pool is not None and pool.alive > 0
+    body = {"status": "ok" if ok else "unavailable",
+            "workers": pool.alive if pool else 0,
+            "sandboxed": bool(pool and pool.sandboxed),
+            "timeouts": pool.timeouts if pool else 0,
+            "crashes": pool.crashes if pool else 0}
+    return body, 200 if ok else 503
+
+
+@bp.route("/sparql", methods=["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"])
+def sparql():
+    if request.method == "OPTIONS":
+        return _preflight()
+    if request.method not in ("GET", "HEAD", "POST"):
+        return _error(405, f"{request.method} is not allowed on /sparql; send queries with "
+                           f"GET or POST (this endpoint is read-only)", Allow=METHODS)
+    try:
+        job = _read_request()
+        if job is None:
+            return _service_description()
+        return _answer(job)
+    except Refused as exc:
+        return _error(exc.status, exc.message)
+    except HTTPException as exc:  # e.g. 413 from reading a body over the size limit
+        return _error(exc.code or 400, f"{exc.name}: {exc.description}")
+
+
+def _preflight() -> Response:
+    response = Response(status=204)
+    response.headers["Allow"] = METHODS
+    response.headers["Access-Control-Allow-Methods"] = METHODS
+    asked = request.headers.get("Access-Control-Request-Headers")
+    response.headers["Access-Control-Allow-Headers"] = asked or "Accept, Content-Type"
+    response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+def _read_request() -> Job | None:
+    """The protocol's parameters as a Job; None when there is no query (the service
+    description is wanted); Refused for anything the protocol or this endpoint rejects."""
+    settings = state().settings
+    args = request.args
+    if request.method == "POST":
+        mimetype = request.mimetype
+        if mimetype == FORM:
+            form = request.form
+            if "update" in form or "update" in args:
+                raise Refused(400, READ_ONLY.format(what="the update parameter"))
+            queries = form.getlist("query") + args.getlist("query")
+            params = form
+        elif mimetype == QUERY_BODY:
+            if "query" in args:
+                raise Refused(400, "a query sent as application/sparql-query goes in the "
+                                   "body only; remove the query URL parameter")
+            charset = request.mimetype_params.get("charset", "utf-8")
+            try:
+                queries = [request.get_data(cache=False).decode(charset)]
+            except (LookupError, UnicodeDecodeError):
+                raise Refused(400, f"the request body is not valid {charset} text") from None
+            params = args
+        elif mimetype == UPDATE_BODY:
+            raise Refused(400, READ_ONLY.format(what=UPDATE_BODY))
+        else:
+            raise Refused(415, f"unsupported media type {mimetype or '(none)'!r}: POST a "
+                               f"query as {FORM} (query=...) or as {QUERY_BODY}")
+        default_graphs = form.getlist("default-graph-uri") if mimetype == FORM else []
+        named_graphs = form.getlist("named-graph-uri") if mimetype == FORM else []
+    else:
+        if "update" in args:
+            raise Refused(400, READ_ONLY.format(what="the update parameter"))
+        queries = args.getlist("query")
+        params = args
+        default_graphs, named_graphs = [], []
+        if not queries:
+            return None
+    default_graphs = default_graphs + args.getlist("default-graph-uri")
+    named_graphs = named_graphs + args.getlist("named-graph-uri")
+    if not queries:
+        raise Refused(400, "no query: send it as the query parameter, or as the body with "
+                           f"Content-Type {QUERY_BODY}")
+    if len(queries) > 1:
+        raise Refused(400, f"the protocol allows one query per request; got {len(queries)}")
+    text = queries[0]
+    if not text.strip():
+        raise Refused(400, "the query is empty")
+    if len(text.encode("utf-8", "surrogatepass")) > settings.max_request_bytes:
+        raise Refused(413, f"the query is longer than {settings.max_request_bytes} bytes, the "
+                           f"limit of this endpoint")
+    for iri in default_graphs + named_graphs:
+        _check_iri(iri)
+    dataset_given = bool(default_graphs or named_graphs)
+    return Job(
+        query=text,
+        accept=request.headers.get("Accept"),
+        format=params.get("format") or args.get("format") or None,
+        default_graphs=tuple(default_graphs) if dataset_given else None,
+        named_graphs=tuple(named_graphs) if dataset_given else None,
+    )
+
+
+def _check_iri(iri: str) -> None:
+    try:
+        ox.NamedNode(iri)
+    except ValueError as exc:
+        raise Refused(400, f"default-graph-uri and named-graph-uri take absolute IRIs; "
+                           f"{iri!r} is not one ({exc})") from None
+
+
+def _answer(job: Job) -> Response:
+    app = state()
+    shape = sparqltext.shape(job.query)
+    g.kg_query = job.query
+    g.kg_form = shape.form
+    if shape.is_update:
+        raise Refused(400, READ_ONLY.format(what=shape.form))
+    if shape.uses_service:
+        raise Refused(400, "SERVICE (federated query) is disabled on this endpoint: it "
+                           "never calls other services")
+    # Negotiate now when the query form is plain, so a 406 costs no evaluation; the
+    # worker decides again from the result itself.
+    if shape.form in ("SELECT", "ASK"):
+        pick_format("results", job.accept, job.format)
+    elif shape.form in ("CONSTRUCT", "DESCRIBE"):
+        pick_format("graph", job.accept, job.format)
+    answer = app.pool.run(job, app.settings.query_timeout)
+    g.kg_rows = answer.count
+    g.kg_truncated = answer.truncated
+    response = Response(answer.body, answer.status, headers=answer.headers,
+                        content_type=answer.content_type)
+    response.headers["Vary"] = "Accept"
+    if answer.status == 200:
+        response.headers["X-MGKG-Truncated"] = "true" if answer.truncated else "false"
+        if answer.count is not None:
+            response.headers["X-MGKG-Rows"] = str(answer.count)
+        if answer.truncated:
+            response.headers["X-MGKG-Limit"] = f"{answer.truncated}={answer.limit}"
+        response.headers["Server-Timing"] = f"query;dur={answer.seconds * 1000:.2f}"
+    else:
+        g.kg_error = answer.body.decode(errors="replace").strip()
+    return response
+
+
+def _service_description() -> Response:
+    app = state()
+    fmt = pick_format("graph", request.headers.get("Accept"), request.args.get("format"))
+    endpoint = (app.settings.public_url.rstrip("/") + "/sparql" if app.settings.public_url
+                else request.base_url)
+    body = service_description(app, endpoint, fmt)
+    response = Response(body, 200, content_type=fmt.content_type)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+__all__ = ["bp", "RESULT_FORMATS", "GRAPH_FORMATS"]

@@ -1,7 +1,8 @@
 """The serving store: the release in dist/ loaded into an embedded Oxigraph store.
 
 Oxigraph is chosen over rdflib's own SPARQL engine because it is compiled and answers
-competency queries one to two orders of magnitude faster (see benchmarks/). The store
+competency queries one to two orders of magnitude faster (numbers in docs/ENDPOINT.md,
+from benchmarks/store_choice.py). The store
 only ever reads a complete release; it never sees the curated source files.
 """
 
@@ -46,3 +47,19 @@ def load_store(settings: Settings, path: Path | None = None) -> ox.Store:
     if void.is_file():
         store.bulk_load(path=str(void), format=ox.RdfFormat.TURTLE, to_graph=VOID_GRAPH)
     return store
+
+
+def materialize_union(store: ox.Store) -> int:
+    """Copy the triples of every named graph into the store's default graph.
+
+    The endpoint's default graph is the union of the named graphs. pyoxigraph's
+    `use_default_graph_as_union` gives that view, but it repeats a triple once per graph
+    that holds it (an RDF graph is a set) and it overrides a query's own FROM clauses.
+    A real default graph holding the merge has neither problem, and GRAPH ?g still sees
+    only the named graphs. Only the query workers' private copy of the store is changed
+    this way; returns the number of triples the default graph then holds.
+    """
+    # Done inside the engine: several times faster than copying quads through Python.
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    count = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    return int(next(iter(count))[0].value)
