@@ -150,9 +150,11 @@ def write_release(target: Path, dataset: Dataset, summary: dict, ontology: Graph
     whole.serialize(target / "mgkg.owl", format="xml", encoding="utf-8")
     whole.serialize(target / "mgkg.jsonld", format="json-ld", encoding="utf-8", auto_compact=True)
     dataset.serialize(target / "mgkg.trig", format="trig", encoding="utf-8")
-    describe(summary).serialize(target / "void.ttl", format="turtle", encoding="utf-8")
     ontology.serialize(target / "ontology.ttl", format="turtle", encoding="utf-8")
     ontology.serialize(target / "ontology.owl", format="xml", encoding="utf-8")
+    # After the dumps, so the description can give each one's size.
+    describe(summary, whole, target).serialize(target / "void.ttl", format="turtle",
+                                               encoding="utf-8")
     (target / "build-report.json").write_text(
         json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (target / "build-report.md").write_text(report_markdown(summary), encoding="utf-8")
