@@ -173,7 +173,9 @@ def test_002_prepared_by_australia_and_thailand(store):
     r"ayeyawady|acmecs", r"un\.gift|global initiative to fight human trafficking",
     r"10.point plan", r"palermo|transnational organized crime",
     r"action against trafficking in human beings", r"mobility partnership",
-    r"development on the move", r"philippine overseas employment administration|poea"])
+    r"development on the move"])
+# Not expected: the Philippine Overseas Employment Administration. 002 describes the
+# Philippine measures without ever naming the agency, so the graph must not name it either.
 def test_named_in_002_is_in_the_graph(store, pattern):
     assert has_name(names(store), pattern)
 
@@ -181,7 +183,9 @@ def test_named_in_002_is_in_the_graph(store, pattern):
 @pytest.mark.parametrize("state", [
     "philippines", "australia", "thailand", "new-zealand", "united-kingdom", "netherlands",
     "austria", "greece", "italy", "belarus", "egypt", "brazil", "united-arab-emirates",
-    "france", "spain"])
+    "france"])
+# Not expected: Spain. The issue lists it, but 002 never names it (grep the text); in the
+# five sources it appears only in a reference title in 004, which describes no practice.
 def test_002_states_are_described(store, state):
     described = store.query(f"""ASK {{ mgr:{state} a mg:State .
         ?ax owl:annotatedSource|owl:annotatedTarget mgr:{state} ;

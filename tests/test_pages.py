@@ -46,6 +46,7 @@ EXTRA_002 = f"""
 mgs:{S002} a mg:SourceDocument ;
     dcterms:title "Managing migration and irregular migration"@en ;
     mg:documentKind "background paper"@en ;
+    dcterms:bibliographicCitation "Managing migration and irregular migration. Background paper, GFMD 2008."@en ;
     dcterms:issued "2008"^^xsd:gYear ;
     mg:seedFile "{S002}.txt" ;
     mg:sha256 "f1e2a60586003026f4ffd01839cdb36b6cd1b56a90c886d0fe59e46968061567" .
@@ -193,7 +194,8 @@ def test_resource_page_shows_facts_evidence_and_citations(server):
     assert IOM_QUOTE in html
     # the citation of the source, pointing at the quote on the source page
     assert re.search(rf'<cite><a href="/source/{S001}#q-\d+">The governance of international '
-                     r"migration: mechanisms, processes and institutions \(2005\)</a></cite>", html)
+                     r"migration: mechanisms, processes and institutions\. Policy paper, 2005\."
+                     r"</a></cite>", html)
     assert "characters 1461–1616" in html
     # links out are shown, not linked (no request to other hosts from our pages)
     assert "https://example.org/registry/iom" in html
