@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from functools import cached_property
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from .corpus import Corpus
 from .diagnostics import ERROR, WARNING, Diagnostic, DiagnosticMaker, relative
@@ -42,6 +42,24 @@ DECLARATION_TYPES = {
 _LOOKALIKES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"',
                              "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-",
                              "\u00ad": ""})
+
+
+# XSD 1.1 lexical spaces of the date types rdflib does not check (it has no converter for
+# them, so `Literal.ill_typed` is None), and they are the ones every date here uses.
+_YEAR = r"-?(?:[1-9][0-9]{3,}|0[0-9]{3})"
+_TZ = r"(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))?"
+_LEXICAL = {
+    XSD.gYear: re.compile(_YEAR + _TZ),
+    XSD.gYearMonth: re.compile(_YEAR + r"-(?:0[1-9]|1[0-2])" + _TZ),
+}
+
+
+def is_ill_typed(literal: Literal) -> bool:
+    """Not a valid lexical form of its datatype (rdflib's verdict, or ours where it has none)."""
+    pattern = _LEXICAL.get(literal.datatype)
+    if pattern is not None:
+        return pattern.fullmatch(str(literal)) is None
+    return bool(literal.ill_typed)
 
 
 def is_described(term) -> bool:
@@ -105,7 +123,7 @@ class Checker:
 
     def literals(self) -> Iterator[Diagnostic]:
         for s, p, o in self.g:
-            if isinstance(o, Literal) and o.ill_typed:
+            if isinstance(o, Literal) and is_ill_typed(o):
                 yield self.make.at_triple(
                     ERROR, "ill-typed-literal",
                     f"\"{o}\" is not a valid {self.make.n3(o.datatype)}", s, p, o)
@@ -188,7 +206,7 @@ class Checker:
         for term in {t for triple in self.g for t in triple if is_described(t)}:
             slug = str(term)[len(str(MGR)):]
             by_key[re.sub(r"[^0-9a-z]", "", slug.casefold())].add(term)
-        for key, terms in sorted(by_key.items()):
+        for _key, terms in sorted(by_key.items()):
             if len(terms) > 1:
                 first = sorted(terms)[0]
                 yield self.make.at_subject(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
@@ -165,6 +166,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # rdflib logs a traceback for every literal it cannot convert; the ill-typed-literal
+    # check reports each one at its file and line, which is what a curator can act on.
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
