@@ -10,14 +10,13 @@ meta test (`test_queries_meta.py`) can prove that no query goes unchecked.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.namespaces import MG, MGR, MGS
-from kg.query import execute, read_query
+from kg.query import execute, query_header, read_query
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
 
@@ -68,18 +67,7 @@ def ask(store: ox.Store, stem: str) -> bool:
 
 def header(stem: str) -> dict[str, str]:
     """The `# Key: value` comment lines at the top of a query file."""
-    found: dict[str, str] = {}
-    key = None
-    for line in (QUERIES / f"{stem}.rq").read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#"):
-            break
-        m = re.match(r"#\s*([A-Za-z]+):\s*(.*)", line)
-        if m:
-            key = m.group(1).lower()
-            found[key] = m.group(2).strip()
-        elif key:
-            found[key] += " " + line.lstrip("# ").strip()
-    return found
+    return query_header((QUERIES / f"{stem}.rq").read_text(encoding="utf-8"))
 
 
 def all_stems() -> list[str]:

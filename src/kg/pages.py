@@ -44,6 +44,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 
 from .app import state
 from .namespaces import PREFIXES
+from .query import query_header
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -1418,23 +1419,8 @@ def examples() -> list[Example]:
 
 
 def _header_fields(text: str, fallback: str) -> tuple[str, str]:
-    fields: dict[str, list[str]] = {}
-    current = None
-    for line in text.splitlines():
-        s = line.strip()
-        if not s:
-            continue
-        if not s.startswith("#"):
-            break
-        body = s.lstrip("#").strip()
-        m = re.match(r"^([A-Za-z][A-Za-z ]*):\s*(.*)$", body)
-        if m:
-            current = m.group(1).strip().lower()
-            fields.setdefault(current, []).append(m.group(2))
-        elif current and body:
-            fields[current].append(body)
-    question = " ".join(fields.get("question", [])) or fallback.replace("-", " ")
-    return question, " ".join(fields.get("source", []))
+    fields = query_header(text)
+    return fields.get("question") or fallback.replace("-", " "), fields.get("source", "")
 
 
 DEFAULT_QUERY = """PREFIX mg: <https://w3id.org/mgkg/ontology#>

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,28 @@ def read_query(arg: str) -> str:
             raise KgError(f"{arg}: no such query file")
         return path.read_text(encoding="utf-8")
     return arg
+
+
+def query_header(text: str) -> dict[str, str]:
+    """The `# Key: value` comments that open a competency question (`# Question:`,
+    `# Source:` ...), keys lower-cased, continuation lines folded in. The query page, the
+    README generator and the tests all read the questions through this one function."""
+    fields: dict[str, list[str]] = {}
+    current = None
+    for line in text.splitlines():
+        s = line.strip()
+        if not s:
+            continue
+        if not s.startswith("#"):
+            break
+        body = s.lstrip("#").strip()
+        m = re.match(r"^([A-Za-z][A-Za-z ]*):\s*(.*)$", body)
+        if m:
+            current = m.group(1).strip().lower()
+            fields.setdefault(current, []).append(m.group(2).strip())
+        elif current and body:
+            fields[current].append(body)
+    return {key: " ".join(parts) for key, parts in fields.items()}
 
 
 def execute(store: ox.Store, text: str, **options):
