@@ -61,3 +61,15 @@ def test_diagram_dot_is_generated_from_the_ontology(tmp_path):
     assert done.returncode == 0, done.stderr
     text = out.read_text()
     assert '"GovernanceFunction"' in text and 'label="performsFunction"' in text
+
+
+def test_long_inline_query_is_a_query_not_a_file_name(mini_settings):
+    """Longer than a file name may be (255 bytes): it must still run as a query."""
+    query = ("SELECT ?label WHERE { mgr:iom rdfs:label ?label . "
+             + " ".join(f"OPTIONAL {{ mgr:iom rdfs:comment ?c{i} }}" for i in range(12))
+             + " }")
+    assert len(query) > 300
+    done = kg("--root", str(mini_settings.root), "--seeds", str(SEEDS), "query", query,
+              "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1] == "International Organization for Migration"

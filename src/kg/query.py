@@ -21,9 +21,18 @@ class Table:
     rows: list[list[ox.NamedNode | ox.BlankNode | ox.Literal | None]]
 
 
+def _names_a_file(arg: str) -> bool:
+    """Whether an argument is an existing file. An inline query longer than the system's
+    file-name limit makes the check itself fail (OSError), which means: not a file."""
+    try:
+        return "\n" not in arg and Path(arg).is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def read_query(arg: str) -> str:
     """A query given inline, or the path of a .rq file."""
-    if arg.endswith(".rq") or (len(arg) < 4096 and "\n" not in arg and Path(arg).is_file()):
+    if arg.endswith(".rq") or _names_a_file(arg):
         path = Path(arg)
         if not path.is_file():
             raise KgError(f"{arg}: no such query file")
