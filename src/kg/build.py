@@ -28,7 +28,7 @@ from .namespaces import MG, MGR, MGS, ONTOLOGY_GRAPH, bind_all
 from .settings import Settings
 from .sources import SourceLibrary
 from .validate import validate_corpus
-from .void import describe
+from .void import describe, link_groups
 
 RELEASE_FILES = {
     "mgkg.ttl": "text/turtle",
@@ -76,8 +76,8 @@ def add_offsets(graph: Graph, sources: SourceLibrary) -> None:
     """Record where in its source text each quote stands (character offsets, end exclusive)."""
     for node, quote in list(graph.subject_objects(MG.quote)):
         source = graph.value(node, DCTERMS.source)
-        if source is None:
-            continue
+        if source is None or not str(source).startswith(str(MGS)):
+            continue  # the record of a link out quotes a document outside the seeds
         text = sources.get(str(source)[len(str(MGS)):])
         span = text.locate(str(quote)) if text else None
         if span:
@@ -106,6 +106,8 @@ def summarize(dataset: Dataset, whole: Graph, report: Report) -> dict:
     figures: Counter = Counter()
     for ax in whole.subjects(RDF.type, OWL.Axiom):
         for src in whole.objects(ax, DCTERMS.source):
+            if not str(src).startswith(str(MGS)):
+                continue  # a link's verification record (counted under "links")
             facts[str(src)] += 1
             quotes[str(src)].update(map(str, whole.objects(ax, MG.quote)))
     for fig in whole.subjects(RDF.type, MG.Figure):
@@ -124,6 +126,7 @@ def summarize(dataset: Dataset, whole: Graph, report: Report) -> dict:
             src: {"facts": facts[src], "figures": figures[src], "quotes": len(quotes[src])}
             for src in sorted(set(facts) | set(figures))
         },
+        "links": {key: group.triples for key, group in sorted(link_groups(whole).items())},
         "validation": report.counts(),
     }
 
@@ -136,6 +139,8 @@ def report_markdown(summary: dict) -> str:
              "|---|---:|---:|---:|"]
     for src, c in summary["sources"].items():
         lines.append(f"| {src} | {c['facts']} | {c['figures']} | {c['quotes']} |")
+    lines += ["", "## Links out", "", "| linkset | links |", "|---|---:|"]
+    lines += [f"| {key} | {n} |" for key, n in (summary.get("links") or {}).items()]
     lines += ["", "## Entities per class", "", "| class | entities |", "|---|---:|"]
     lines += [f"| {cls} | {n} |" for cls, n in summary["entities_per_class"].items()]
     lines += ["", "## Triples per named graph", "", "| graph | triples |", "|---|---:|"]

@@ -5,7 +5,8 @@
 * the source texts: every source record's SHA-256 is that of its seed file, and every
   quote is found (whitespace folded) in the text that SHA-256 identifies;
 * one IRI per thing: slugs that differ only in case or punctuation, and labels or aliases
-  shared by two IRIs.
+  shared by two IRIs;
+* the links files (data/links/*.ttl) state links out and nothing else.
 
 Everything about the shape of the graph (labels, cardinalities, types, evidence present)
 is in ontology/shapes.ttl, so no rule is checked twice.
@@ -34,6 +35,10 @@ STRUCTURAL_PREDICATES = {
     OWL.deprecated, OWL.members, RDF.first, RDF.rest,
 }
 STRUCTURAL_TYPES = {OWL.Axiom, OWL.Class, OWL.NamedIndividual, OWL.AllDifferent}
+# What a links file may state about a described thing (everything else there is evidence
+# and verification records on owl:Axiom nodes).
+LINK_PREDICATES = {OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch, MG.isoAlpha2Code,
+                   MG.isoAlpha3Code}
 DECLARATION_TYPES = {
     OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
 }
@@ -87,6 +92,7 @@ class Checker:
         yield from self.literals()
         yield from self.source_texts()
         yield from self.duplicates()
+        yield from self.links_content()
 
     # -- input the shapes cannot make sense of ------------------------------------------
     @cached_property
@@ -236,6 +242,27 @@ class Checker:
                     + ", ".join(self.make.n3(t) for t in sorted(terms))
                     + (": one thing needs one IRI" if both
                        else ": if they are one thing, use one IRI"), first, RDFS.label)
+
+
+    # -- the links files ------------------------------------------------------------
+    def links_content(self) -> Iterator[Diagnostic]:
+        """A links file says which outside identifiers a described thing has and how each
+        was checked; it never describes the thing (type, label, facts): that would put
+        something in the graph that no source states, and would also hide a link whose
+        subject the curated files no longer describe (mgsh:LinkSubject)."""
+        for path in self.corpus.links_paths:
+            graph = self.corpus.graphs.get(path)
+            if graph is None:
+                continue
+            wrong = [(s, p, o) for s, p, o in graph
+                     if is_described(s) and p not in LINK_PREDICATES]
+            for s, p, o in sorted(wrong, key=self.make.order_of_triple):
+                yield self.make.at_triple(
+                    ERROR, "links-file-content",
+                    f"a links file may only link {self.make.n3(s)} out (with "
+                    + ", ".join(sorted(self.make.n3(x) for x in LINK_PREDICATES))
+                    + f"), not state {self.make.n3(p)}: describe things in the source "
+                    "files", s, p, o)
 
 
 def _clip(text: str, n: int) -> str:

@@ -13,11 +13,13 @@ void.ttl byte for byte and the release stays reproducible.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
+from .corpus import LINKS_GRAPH
 from .namespaces import BASE, DCAT, MG, MGG, MGR, MGS, ONTOLOGY_IRI, PREFIXES, VOID, bind_all
 
 DATASET = URIRef(BASE + "dataset")
@@ -61,7 +63,94 @@ KNOWN_TARGETS: dict[str, str] = {
     "http://id.loc.gov/authorities/names/": "Library of Congress Name Authority File",
     "https://www.ilo.org/": "ILO",
 }
-LINK_PREDICATES = (OWL.sameAs, SKOS.exactMatch)
+# Three kinds of link out, each counted as its own void:Linkset per predicate and target:
+# * links of described things (mgr:, mgs:) to things of other data sets (Wikidata ...);
+# * identifier codes of described things in an outside code list (ISO 3166-1);
+# * alignments of the ontology's terms (mg:) to the terms of other vocabularies.
+LINK_PREDICATES = (OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch)
+CODE_PREDICATES: dict[URIRef, tuple[str, str]] = {
+    MG.isoAlpha2Code: ("iso-3166-1-alpha-2", "ISO 3166-1 alpha-2 country codes"),
+    MG.isoAlpha3Code: ("iso-3166-1-alpha-3", "ISO 3166-1 alpha-3 country codes"),
+}
+ISO_3166_HOME = URIRef("https://www.iso.org/iso-3166-country-codes.html")
+ALIGNMENT_PREDICATES = (RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass,
+                        OWL.equivalentProperty, SKOS.exactMatch, SKOS.closeMatch,
+                        SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
+VOCABULARIES: dict[str, str] = {
+    "https://schema.org/": "schema.org",
+    "http://schema.org/": "schema.org",
+    "http://www.w3.org/ns/org#": "W3C Organization Ontology (ORG)",
+    "http://www.w3.org/ns/prov#": "PROV-O",
+    "http://www.w3.org/2004/02/skos/core#": "SKOS",
+    "http://data.europa.eu/eli/ontology#": "European Legislation Identifier (ELI) ontology",
+    "http://xmlns.com/foaf/0.1/": "FOAF",
+    "http://purl.org/dc/terms/": "DCMI Metadata Terms",
+}
+# The RDF, RDFS, OWL and XSD namespaces are the languages the ontology is written in; a
+# subclass of owl:Thing is no alignment.
+_BUILTIN = (str(RDF), str(RDFS), str(OWL), str(XSD))
+
+
+@dataclass
+class LinkGroup:
+    """The links of one kind, one predicate and one target: one void:Linkset."""
+
+    kind: str  # "links" (things), "codes" (identifier codes) or "alignments" (terms)
+    predicate: URIRef
+    space: str  # the target's namespace, or the code list's key
+    title: str
+    triples: int = 0
+    subjects: set = field(default_factory=set)
+
+    @property
+    def node(self) -> URIRef:
+        if self.kind == "links":  # the IRIs published before the other kinds existed
+            return URIRef(f"{DATASET}#linkset-{_key(self.predicate)}-{_slug(self.space)}")
+        return URIRef(f"{DATASET}#{self.kind}-{_key(self.predicate)}-{_slug(self.space)}")
+
+    @property
+    def target(self) -> URIRef:
+        return URIRef(f"{DATASET}#target-{_slug(self.space)}")
+
+
+def link_groups(whole: Graph) -> dict[str, LinkGroup]:
+    """Every link out of the graph, grouped as the VoID linksets describe them.
+
+    Keyed `kind:predicate:target` (e.g. `links:owl-sameAs:wikidata`), so the build report
+    can list the counts and a test can recount them from the dumps."""
+    groups: dict[str, LinkGroup] = {}
+
+    def add(kind: str, pred: URIRef, space: str, title: str, s) -> None:
+        key = f"{kind}:{_key(pred)}:{_slug(title)}"
+        group = groups.setdefault(key, LinkGroup(kind, pred, space, title))
+        group.triples += 1
+        group.subjects.add(s)
+
+    for pred, (space, title) in CODE_PREDICATES.items():
+        for s, o in whole.subject_objects(pred):
+            if isinstance(s, URIRef) and str(s).startswith(BASE) and isinstance(o, Literal):
+                add("codes", pred, space, title, s)
+    for pred in set(LINK_PREDICATES) | set(ALIGNMENT_PREDICATES):
+        for s, o in whole.subject_objects(pred):
+            if not (isinstance(s, URIRef) and isinstance(o, URIRef)):
+                continue
+            if not str(s).startswith(BASE) or str(o).startswith(BASE):
+                continue
+            if str(s).startswith(str(MG)):
+                if pred in ALIGNMENT_PREDICATES and not str(o).startswith(_BUILTIN):
+                    space = _vocabulary(str(o))
+                    add("alignments", pred, space, VOCABULARIES.get(space, space), s)
+            elif pred in LINK_PREDICATES:
+                space = _target_space(str(o))
+                add("links", pred, space, KNOWN_TARGETS.get(space, space), s)
+    return groups
+
+
+def _vocabulary(iri: str) -> str:
+    for space in sorted(VOCABULARIES, key=len, reverse=True):
+        if iri.startswith(space):
+            return space
+    return _namespace(iri)
 
 
 def describe(summary: dict, whole: Graph | None = None, dist: Path | None = None) -> Graph:
@@ -264,28 +353,36 @@ def _key(iri: URIRef) -> str:
 
 
 def _linksets(graph: Graph, whole: Graph) -> None:
-    """Links out (owl:sameAs, skos:exactMatch from our IRIs to other data sets), one
-    linkset per predicate and target namespace, as VoID asks."""
-    groups: Counter = Counter()
-    for pred in LINK_PREDICATES:
-        for s, o in whole.subject_objects(pred):
-            if not (isinstance(s, URIRef) and isinstance(o, URIRef)):
-                continue
-            if not str(s).startswith(BASE) or str(o).startswith(BASE):
-                continue
-            groups[(pred, _target_space(str(o)))] += 1
-    for (pred, space), n in sorted(groups.items()):
-        target = URIRef(f"{DATASET}#target-{_slug(space)}")
+    """One void:Linkset per kind of link, predicate and target (as VoID asks: a linkset
+    has one link predicate), each a subset of the data set, with the number of links and
+    of things linked; the target is described by its namespace and a title."""
+    for key, group in sorted(link_groups(whole).items()):
+        target = group.target
         graph.add((target, RDF.type, VOID.Dataset))
-        graph.add((target, VOID.uriSpace, Literal(space)))
-        graph.add((target, DCTERMS.title, Literal(KNOWN_TARGETS.get(space, space))))
-        linkset = URIRef(f"{DATASET}#linkset-{_key(pred)}-{_slug(space)}")
+        graph.add((target, DCTERMS.title, Literal(group.title)))
+        if group.kind == "codes":
+            graph.add((target, FOAF.homepage, ISO_3166_HOME))
+        else:
+            graph.add((target, VOID.uriSpace, Literal(group.space)))
+        linkset = group.node
         graph.add((DATASET, VOID.subset, linkset))
         graph.add((linkset, RDF.type, VOID.Linkset))
+        graph.add((linkset, DCTERMS.identifier, Literal(key)))
+        graph.add((linkset, DCTERMS.title, Literal(_linkset_title(group), lang="en")))
         graph.add((linkset, VOID.subjectsTarget, DATASET))
         graph.add((linkset, VOID.objectsTarget, target))
-        graph.add((linkset, VOID.linkPredicate, pred))
-        graph.add((linkset, VOID.triples, Literal(n, datatype=XSD.integer)))
+        graph.add((linkset, VOID.linkPredicate, group.predicate))
+        graph.add((linkset, VOID.triples, Literal(group.triples, datatype=XSD.integer)))
+        graph.add((linkset, VOID.distinctSubjects,
+                   Literal(len(group.subjects), datatype=XSD.integer)))
+
+
+def _linkset_title(group: LinkGroup) -> str:
+    if group.kind == "codes":
+        return f"{group.title} of states"
+    if group.kind == "alignments":
+        return f"Alignments of the ontology to {group.title} ({_key(group.predicate)})"
+    return f"Links to {group.title} ({_key(group.predicate)})"
 
 
 def _target_space(iri: str) -> str:
@@ -315,6 +412,12 @@ def _subsets(graph: Graph, summary: dict, whole: Graph | None) -> None:
         if stem == "ontology":
             graph.add((node, DCTERMS.title, Literal("The mgkg ontology", lang="en")))
             graph.add((node, DCTERMS.source, URIRef(ONTOLOGY_IRI)))
+        elif stem == LINKS_GRAPH:
+            # Not a source's facts: the links out (data/links/*.ttl), each with the record
+            # of how it was verified; the linksets above count them by kind.
+            graph.add((node, DCTERMS.title, Literal(
+                "Links out: Wikidata items and ISO 3166-1 codes, with how each was verified",
+                lang="en")))
         elif stem:
             source = MGS[stem]
             graph.add((node, DCTERMS.source, source))
@@ -326,4 +429,4 @@ def _subsets(graph: Graph, summary: dict, whole: Graph | None) -> None:
         graph.add((DATASET, DCTERMS.source, URIRef(src)))
 
 
-__all__ = ["describe", "DATASET", "DUMPS"]
+__all__ = ["describe", "link_groups", "LinkGroup", "DATASET", "DUMPS"]
