@@ -42,8 +42,10 @@ def test_every_quote_is_in_its_source_at_its_recorded_offsets(store):
         raw = (SEEDS / row["file"]).read_bytes()
         assert hashlib.sha256(raw).hexdigest() == row["sha"], row["file"]
         texts[row["doc"]] = raw.decode("utf-8")
+    # Quotes from the source documents; link records quote reference sources (package
+    # data, stored files), which tests/test_links.py checks against those.
     quotes = select(store, """SELECT ?node ?doc ?quote ?start ?end WHERE {
-        ?node mg:quote ?quote ; dcterms:source ?doc .
+        ?node mg:quote ?quote ; dcterms:source ?doc . ?doc a mg:SourceDocument .
         OPTIONAL { ?node mg:quoteStart ?start ; mg:quoteEnd ?end } }""")
     assert len(quotes) > 2000  # the real graph, not an empty one
     wrong = []

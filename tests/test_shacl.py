@@ -245,8 +245,10 @@ def test_sparql_runner_agrees_with_pyshacl(shapes):
     _, results, _ = pyshacl_validate(data, shacl_graph=sparql_only, inference="none",
                                      advanced=True)
 
+    def norm(t):
+        return "_" if isinstance(t, BNode) else t
+
     def key(focus, path, value, code):
-        norm = (lambda t: "_" if isinstance(t, BNode) else t)
         return (norm(focus), path, norm(value) if not isinstance(value, Literal) else value, code)
 
     theirs = set()
