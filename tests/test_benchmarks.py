@@ -1,0 +1,162 @@
+"""A smoke run of the benchmark harness (benchmarks/run.py) on its smallest graph.
+
+It checks that the harness works end to end through the real build, validation, store
+and `kg serve`, and that the report has every section with sane numbers. It asserts no
+speed: the numbers of a test run on a shared machine mean nothing. The measurement
+itself is `python benchmarks/run.py` (see benchmarks/README.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "benchmarks"
+MAX_QUERIES = 3
+CONCURRENCY = ("1", "4", "16")
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory) -> tuple[dict, Path]:
+    out = tmp_path_factory.mktemp("bench")
+    cmd = [sys.executable, str(BENCH / "run.py"), "--sizes", "10k", "--no-real", "--quick",
+           "--max-queries", str(MAX_QUERIES), "--rdflib-total", "5", "--loadgen", "python",
+           "--seconds", "0.5",
+           "--out", str(out), "--tmp", str(out / "tmp")]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return json.loads((out / "report.json").read_text()), out
+
+
+def test_every_stage_measured_something(smoke):
+    report, _ = smoke
+    assert report["quick"] is True
+    assert report["machine"]["cpus"] >= 1 and report["machine"]["versions"]["pyoxigraph"]
+    (g,) = report["graphs"]
+    assert g["name"] == "10k" and g["kind"] == "synthetic"
+
+    build = g["build"]
+    assert build["status"] == "ok", build
+    assert 7000 <= build["triples"] <= 13000  # about the target, whatever the data holds now
+    assert build["diagnostics"]["error"] == 0
+    assert build["wall_s"] > 0 and build["max_rss_mb"] > 10
+    for step in ("parse", "validate_corpus", "canonicalize_dataset", "write_release"):
+        assert build["steps"][step] > 0, step
+    assert {"checks", "shacl_core", "shacl_sparql"} <= set(build["validation"])
+
+    validate = g["validate"]
+    assert validate["status"] == "ok" and validate["ok"] is True
+    assert validate["timings"]["total"] > 0
+
+    q = g["queries"]
+    assert q["status"] == "ok", q
+    assert q["store"]["quads"] > 0 and q["store"]["union_triples"] > 0
+    assert q["store"]["load_s"] > 0
+    names = [e["name"] for e in q["queries"]]
+    competency = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))[:MAX_QUERIES]
+    assert names == ["light-1", "light-2", "light-3", *competency]
+    for e in q["queries"]:
+        assert 0 < e["oxigraph"]["median_ms"] <= e["oxigraph"]["max_ms"], e
+        assert e["oxigraph"]["min_ms"] <= e["oxigraph"]["median_ms"]
+        assert e["evaluate"]["median_ms"] > 0, e
+        assert "median_ms" in e["rdflib"] or e["rdflib"]["status"] in ("skipped", "timeout")
+    assert any("median_ms" in e["rdflib"] for e in q["queries"])
+    for mix in ("light", "competency"):
+        for c in CONCURRENCY:
+            assert q["in_process"][mix][c]["requests"] > 0
+
+
+def test_endpoint_was_served_and_loaded(smoke):
+    report, _ = smoke
+    ep = report["graphs"][0]["endpoint"]
+    assert ep["startup"][0]["spawn_to_healthy_s"] > 0
+    assert ep["exit_code"] == 0  # the server stopped cleanly on SIGTERM
+    for name, stat in ep["per_query"].items():
+        assert set(stat["statuses"]) == {"200"}, (name, stat)
+        assert stat["median_ms"] > 0
+    for mix in ("light", "competency"):
+        for c in CONCURRENCY:
+            run = ep["load"][mix][c]
+            assert run["requests"] > 0 and run["errors"] == 0, (mix, c, run)
+            assert 0 < run["p50_ms"] <= run["p99_ms"]
+
+
+def test_report_has_every_section(smoke):
+    report, out = smoke
+    md = (out / "report.md").read_text()
+    for heading in ("## Machine", "## Reproduce", "## Targets", "## Summary",
+                    "## Graph: 10k", "### Build and validation",
+                    "### Store and competency queries", "### Endpoint",
+                    "## Duration of each stage", "Quick smoke run"):
+        assert heading in md, heading
+    assert {t["target"] for t in report["targets"]} == {
+        "queries_1m", "http_overhead", "throughput_16", "build_real", "startup_real"}
+    table = (out / "README-table.md").read_text()
+    assert table.startswith("| graph |") and "\n| 10k |" in table
+    assert report["estimate"]["lines"]  # how long the sizes not run would take
+
+
+def test_generator_is_deterministic_by_seed(tmp_path):
+    sys.path.insert(0, str(BENCH))
+    try:
+        from generate import generate, load_templates
+    finally:
+        sys.path.remove(str(BENCH))
+    from kg.settings import Settings
+
+    templates = load_templates(Settings(root=ROOT))
+
+    def digest(path: Path) -> str:
+        h = hashlib.sha256()
+        for f in sorted(p for p in path.rglob("*") if p.is_file()):
+            h.update(str(f.relative_to(path)).encode() + b"\0" + f.read_bytes())
+        return h.hexdigest()
+
+    a = generate(tmp_path / "a", 60000, seed=7, templates=templates)
+    b = generate(tmp_path / "b", 60000, seed=7, templates=templates)
+    c = generate(tmp_path / "c", 60000, seed=8, templates=templates)
+    assert a.copies >= 2  # renamed copies, not just the real files
+    assert digest(a.root) == digest(b.root)
+    assert digest(a.root) != digest(c.root)
+    # every synthetic source has its synthetic text, whose hash its record carries
+    for ttl in (a.root / "data").glob("*.ttl"):
+        text = a.root / "seeds" / f"{ttl.stem}.txt"
+        if text.is_file():
+            assert hashlib.sha256(text.read_bytes()).hexdigest() in ttl.read_text()
+
+
+WRK_OUTPUT = """Running 1s test @ http://127.0.0.1:18731/sparql?query=ASK%20%7B%7D
+  1 threads and 2 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     8.37ms    8.17ms  42.38ms   83.62%
+    Req/Sec   310.90    252.54   777.00     80.00%
+  Latency Distribution
+     50%  481.00us
+     75%   12.44ms
+     90%   21.36ms
+     99%    1.20s
+  315 requests in 1.04s, 123.35KB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 4
+Requests/sec:    303.37
+Transfer/sec:    118.80KB
+"""
+
+
+def test_wrk_output_is_read_right():
+    """wrk is optional (CI has none), so its parser is checked on a recorded output."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        from loadgen import parse_wrk
+    finally:
+        sys.path.remove(str(BENCH))
+    r = parse_wrk(WRK_OUTPUT, 1.0)
+    assert r["requests"] == 315 and r["errors"] == 4 + 3
+    assert r["rps"] == 303.37
+    assert abs(r["p50_ms"] - 0.481) < 1e-9 and r["p99_ms"] == 1200.0
