@@ -14,7 +14,7 @@ import pytest
 from kg.namespaces import MGR, PREFIXES
 from kg.store import load_store
 
-from .conftest import SEEDS
+from .conftest import SEEDS, fold_ws
 
 STEMS = ["000_c5b6fa1bb7e93d1e", "001_4f7e06674fa94512", "002_ff707b0e55ac8f9a",
          "003_01818dc8ef868302", "004_c772c5351b450417"]
@@ -281,18 +281,14 @@ def test_named_in_004_is_in_the_graph(store, pattern):
 STEMS_000_001 = ["000_c5b6fa1bb7e93d1e", "001_4f7e06674fa94512"]
 
 
-def _fold_ws(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
 @pytest.mark.parametrize("stem", STEMS_000_001)
 def test_every_quote_of_000_and_001_is_in_its_source(store, stem):
-    text = _fold_ws((SEEDS / f"{stem}.txt").read_text(encoding="utf-8"))
+    text = fold_ws((SEEDS / f"{stem}.txt").read_text(encoding="utf-8"))
     quotes = rows(store, f"""SELECT ?n ?q ?src WHERE {{
         GRAPH <https://w3id.org/mgkg/graph/{stem}> {{
             ?n mg:quote ?q . OPTIONAL {{ ?n dcterms:source ?src }} }} }}""")
     assert len(quotes) > 30
-    missing = [q for _, q, _ in quotes if _fold_ws(q) not in text]
+    missing = [q for _, q, _ in quotes if fold_ws(q) not in text]
     assert not missing, missing[:5]
     assert {src for _, _, src in quotes} == {f"https://w3id.org/mgkg/source/{stem}"}
 
@@ -442,18 +438,14 @@ def test_000_thailand_burma_figures_are_dated(store):
 AUDITED = ["003_01818dc8ef868302", "004_c772c5351b450417"]
 
 
-def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
 @pytest.mark.parametrize("stem", AUDITED)
 def test_every_quote_is_in_its_own_source(store, stem):
     """Read the seed text directly (not through the build): whitespace folded, nothing else."""
-    text = _fold((SEEDS / f"{stem}.txt").read_text(encoding="utf-8"))
+    text = fold_ws((SEEDS / f"{stem}.txt").read_text(encoding="utf-8"))
     quoted = rows(store, f"""SELECT DISTINCT ?q ?src WHERE {{ GRAPH mgg:{stem} {{
         ?x mg:quote ?q . OPTIONAL {{ ?x dcterms:source ?src }} }} }}""")
     assert len(quoted) > 50
-    assert [q for q, _ in quoted if _fold(q) not in text] == []
+    assert [q for q, _ in quoted if fold_ws(q) not in text] == []
     assert {src for _, src in quoted} == {f"https://w3id.org/mgkg/source/{stem}"}
 
 
@@ -706,20 +698,16 @@ ENTITIES_002 = f"""SELECT DISTINCT ?e WHERE {{ GRAPH {G002} {{
     FILTER(isIRI(?e) && STRSTARTS(STR(?e), STR(mgr:))) }}"""
 
 
-def _fold_002(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _norm_name_002(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", " ", name.casefold()).strip()
 
 
 def test_002_every_quote_is_in_its_source(store):
-    text = _fold_002((SEEDS / f"{S002}.txt").read_text(encoding="utf-8"))
+    text = fold_ws((SEEDS / f"{S002}.txt").read_text(encoding="utf-8"))
     quoted = rows(store, f"""SELECT DISTINCT ?q ?src WHERE {{ GRAPH {G002} {{
         ?x mg:quote ?q . OPTIONAL {{ ?x dcterms:source ?src }} }} }}""")
     assert len(quoted) > 400
-    assert [q for q, _ in quoted if _fold_002(q) not in text] == []
+    assert [q for q, _ in quoted if fold_ws(q) not in text] == []
     assert {src for _, src in quoted} == {f"https://w3id.org/mgkg/source/{S002}"}
 
 

@@ -9,7 +9,6 @@ in `kg.sources` or `kg.checks` that let a bad quote through would still be caugh
 from __future__ import annotations
 
 import hashlib
-import re
 
 import pyoxigraph as ox
 import pytest
@@ -17,7 +16,7 @@ import pytest
 from kg.namespaces import MGR, PREFIXES
 from kg.store import load_store
 
-from .conftest import SEEDS
+from .conftest import SEEDS, fold_ws
 
 
 @pytest.fixture(scope="module")
@@ -29,10 +28,6 @@ def select(store: ox.Store, query: str) -> list[dict]:
     result = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
     names = [v.value for v in result.variables]
     return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in result]
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def test_every_quote_is_in_its_source_at_its_recorded_offsets(store):
@@ -58,7 +53,7 @@ def test_every_quote_is_in_its_source_at_its_recorded_offsets(store):
             wrong.append(f"no offsets recorded for {q['quote'][:60]!r}")
             continue
         found = text[int(q["start"]):int(q["end"])]
-        if squash(found) != squash(q["quote"]):
+        if fold_ws(found) != fold_ws(q["quote"]):
             wrong.append(f"{q['doc']}[{q['start']}:{q['end']}] is {found[:60]!r}, "
                          f"not the quote {q['quote'][:60]!r}")
     assert not wrong, f"{len(wrong)} bad quotes, e.g.:\n" + "\n".join(wrong[:10])

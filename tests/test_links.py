@@ -27,16 +27,12 @@ from kg.namespaces import BASE, MG, MGR
 from kg.validate import validate
 from kg.void import DATASET
 
-from .conftest import ROOT, make_project
+from .conftest import ROOT, fold_ws, make_project
 
 LINKS = ROOT / "data" / "links"
 WD = "http://www.wikidata.org/entity/"
 VOID = "http://rdfs.org/ns/void#"
 ISO = (MG.isoAlpha2Code, MG.isoAlpha3Code)
-
-
-def fold(text: str) -> str:
-    return " ".join(text.split())
 
 
 def tsv(name: str) -> list[dict]:
@@ -145,7 +141,7 @@ def test_every_state_pycountry_names_has_its_codes(links, curated):
 
 def test_every_iso_code_quotes_its_pycountry_entry(links):
     table = Path(pycountry.__file__).parent / "databases" / "iso3166-1.json"
-    text = fold(table.read_text(encoding="utf-8"))
+    text = fold_ws(table.read_text(encoding="utf-8"))
     for prop in ISO:
         for state, code in links.subject_objects(prop):
             (ax,) = records(links, state, prop, code)

@@ -9,7 +9,6 @@ lists are compared; otherwise sets."""
 from __future__ import annotations
 
 import hashlib
-import re
 from decimal import Decimal
 
 import pyoxigraph as ox
@@ -18,7 +17,7 @@ import pytest
 from kg.store import load_store
 
 from .competency import answer, answers
-from .conftest import SEEDS
+from .conftest import SEEDS, fold_ws
 
 S000 = "000_c5b6fa1bb7e93d1e"
 S001 = "001_4f7e06674fa94512"
@@ -30,11 +29,6 @@ S004 = "004_c772c5351b450417"
 @pytest.fixture(scope="module")
 def store(real_settings) -> ox.Store:
     return load_store(real_settings)
-
-
-def fold(text: str) -> str:
-    """Whitespace folded, as the build compares quotes with the source text."""
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def seed(stem: str) -> str:
@@ -323,11 +317,11 @@ def test_rcps_named_by_iom_2003(store):
         ("igc", "labour-migration-dimension"), ("midsa", "labour-migration-dimension"),
         ("five-plus-five-dialogue", "labour-migration-dimension")}
     # Each has a role, quoted from that sentence.
-    text = fold(seed(S003))
+    text = fold_ws(seed(S003))
     for process in ("igc", "midsa", "five-plus-five-dialogue"):
         quotes = {r[4] for r in rows if r[0] == process and r[3]}
         assert quotes, process
-        assert all(fold(q) in text and "labour migration" in q for q in quotes), process
+        assert all(fold_ws(q) in text and "labour migration" in q for q in quotes), process
 
 
 @answers("38-figures-in-iom-2003")
@@ -609,7 +603,7 @@ def test_regional_processes_conveners_and_members(store):
 @answers("44-working-definitions-in-gfmd-2008")
 def test_working_definitions_with_their_quotes(store):
     rows = answer(store, "44-working-definitions-in-gfmd-2008")
-    text = fold(seed(S002))
+    text = fold_ws(seed(S002))
     by_term = {r[0]: r for r in rows}
     # "the following working definitions will be used for the purposes of this paper:
     # Managed migration - ... Irregular migration - ..."; "For the purposes of this
@@ -623,7 +617,7 @@ def test_working_definitions_with_their_quotes(store):
     assert "economic, development and humanitarian objectives while at the same time " \
         "ensuring integrity of borders" in by_term["comprehensive-approach"][2]
     for _, _, _, quote in rows:
-        assert fold(quote) in text
+        assert fold_ws(quote) in text
 
 
 @answers("45-trafficking-prosecutions-convictions-and-victims-assisted")
@@ -719,4 +713,4 @@ def test_provenance_of_gfmd_outside_the_un(store):
         path = SEEDS / seed_file
         assert hashlib.sha256(path.read_bytes()).hexdigest() == sha256
         text = path.read_text(encoding="utf-8")
-        assert fold(text[int(start):int(end)]) == fold(quote)
+        assert fold_ws(text[int(start):int(end)]) == fold_ws(quote)
