@@ -64,6 +64,19 @@ def real_settings(tmp_path_factory) -> Settings:
     return settings
 
 
+@pytest.fixture(scope="session")
+def store(real_settings):
+    """The real release in the serving store (read-only), shared by the data, evidence
+    and competency-question tests."""
+    from kg.store import load_store
+
+    return load_store(real_settings)
+
+
+def seed_text(stem: str) -> str:
+    return (SEEDS / f"{stem}.txt").read_text(encoding="utf-8")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

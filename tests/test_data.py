@@ -12,17 +12,11 @@ import pyoxigraph as ox
 import pytest
 
 from kg.namespaces import MGR, PREFIXES
-from kg.store import load_store
 
 from .conftest import SEEDS, fold_ws
 
 STEMS = ["000_c5b6fa1bb7e93d1e", "001_4f7e06674fa94512", "002_ff707b0e55ac8f9a",
          "003_01818dc8ef868302", "004_c772c5351b450417"]
-
-
-@pytest.fixture(scope="module")
-def store(real_settings) -> ox.Store:
-    return load_store(real_settings)
 
 
 def rows(store: ox.Store, query: str) -> list[tuple]:

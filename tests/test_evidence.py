@@ -11,17 +11,10 @@ from __future__ import annotations
 import hashlib
 
 import pyoxigraph as ox
-import pytest
 
 from kg.namespaces import MGR, PREFIXES
-from kg.store import load_store
 
 from .conftest import SEEDS, fold_ws
-
-
-@pytest.fixture(scope="module")
-def store(real_settings) -> ox.Store:
-    return load_store(real_settings)
 
 
 def select(store: ox.Store, query: str) -> list[dict]:

@@ -19,15 +19,12 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-import pyoxigraph as ox
-import pytest
 import rdflib
 
 from kg.sources import fold
-from kg.store import load_store
 
 from .competency import answer, answers
-from .conftest import ROOT, SEEDS
+from .conftest import ROOT, SEEDS, seed_text
 
 S000 = "000_c5b6fa1bb7e93d1e"
 S001 = "001_4f7e06674fa94512"
@@ -36,15 +33,6 @@ S003 = "003_01818dc8ef868302"
 S004 = "004_c772c5351b450417"
 ALL_SOURCES = [S000, S001, S002, S003, S004]
 MGR = "https://w3id.org/mgkg/id/"
-
-
-@pytest.fixture(scope="module")
-def store(real_settings) -> ox.Store:
-    return load_store(real_settings)
-
-
-def seed_text(stem: str) -> str:
-    return (SEEDS / f"{stem}.txt").read_text(encoding="utf-8")
 
 
 def in_source(quote: str, stem: str) -> bool:

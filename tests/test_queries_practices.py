@@ -11,28 +11,14 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 
-import pyoxigraph as ox
-import pytest
-
-from kg.store import load_store
-
 from .competency import answer, answers
-from .conftest import SEEDS, fold_ws
+from .conftest import SEEDS, fold_ws, seed_text
 
 S000 = "000_c5b6fa1bb7e93d1e"
 S001 = "001_4f7e06674fa94512"
 S002 = "002_ff707b0e55ac8f9a"
 S003 = "003_01818dc8ef868302"
 S004 = "004_c772c5351b450417"
-
-
-@pytest.fixture(scope="module")
-def store(real_settings) -> ox.Store:
-    return load_store(real_settings)
-
-
-def seed(stem: str) -> str:
-    return (SEEDS / f"{stem}.txt").read_text(encoding="utf-8")
 
 
 def num(value: str | None) -> Decimal | None:
@@ -317,7 +303,7 @@ def test_rcps_named_by_iom_2003(store):
         ("igc", "labour-migration-dimension"), ("midsa", "labour-migration-dimension"),
         ("five-plus-five-dialogue", "labour-migration-dimension")}
     # Each has a role, quoted from that sentence.
-    text = fold_ws(seed(S003))
+    text = fold_ws(seed_text(S003))
     for process in ("igc", "midsa", "five-plus-five-dialogue"):
         quotes = {r[4] for r in rows if r[0] == process and r[3]}
         assert quotes, process
@@ -603,7 +589,7 @@ def test_regional_processes_conveners_and_members(store):
 @answers("44-working-definitions-in-gfmd-2008")
 def test_working_definitions_with_their_quotes(store):
     rows = answer(store, "44-working-definitions-in-gfmd-2008")
-    text = fold_ws(seed(S002))
+    text = fold_ws(seed_text(S002))
     by_term = {r[0]: r for r in rows}
     # "the following working definitions will be used for the purposes of this paper:
     # Managed migration - ... Irregular migration - ..."; "For the purposes of this
