@@ -183,6 +183,11 @@ class HttpResult:
     def text(self) -> str:
         return self.body.decode("utf-8")
 
+    @property
+    def type(self) -> str:
+        """The media type, without parameters."""
+        return (self.headers.get("Content-Type") or "").split(";")[0].strip()
+
     def json(self):
         import json
 

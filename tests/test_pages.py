@@ -19,7 +19,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 from kg.build import RELEASE_FILES, build
 from kg.namespaces import DCAT, MG, MGR, MGS, VOID
 
-from .conftest import ROOT, make_project, running_server
+from .conftest import ROOT, HttpResult, make_project, running_server
 
 IOM = MGR["iom"]
 S001 = "001_4f7e06674fa94512"
@@ -81,20 +81,7 @@ def server(ld_settings) -> Iterator[str]:
         yield base
 
 
-class Reply:
-    def __init__(self, status: int, headers: http.client.HTTPMessage, body: bytes):
-        self.status, self.headers, self.body = status, headers, body
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8")
-
-    @property
-    def type(self) -> str:
-        return (self.headers.get("Content-Type") or "").split(";")[0].strip()
-
-
-def fetch(base: str, path: str, accept: str | None = None, method: str = "GET") -> Reply:
+def fetch(base: str, path: str, accept: str | None = None, method: str = "GET") -> HttpResult:
     """One request, redirects not followed: the tests look at the 303s themselves."""
     parts = urlsplit(base)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
@@ -102,12 +89,12 @@ def fetch(base: str, path: str, accept: str | None = None, method: str = "GET") 
     try:
         conn.request(method, path, headers=headers)
         resp = conn.getresponse()
-        return Reply(resp.status, resp.headers, resp.read())
+        return HttpResult(resp.status, resp.headers, resp.read())
     finally:
         conn.close()
 
 
-def follow(base: str, path: str, accept: str | None = None) -> Reply:
+def follow(base: str, path: str, accept: str | None = None) -> HttpResult:
     for _ in range(5):
         reply = fetch(base, path, accept)
         if reply.status not in (301, 302, 303, 307, 308):
