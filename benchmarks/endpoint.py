@@ -33,9 +33,9 @@ def serve_inline(root: str, port: int, threads: int) -> None:
     from waitress import serve
 
     from kg.app import create_app, state
-    from kg.executor import Limits, evaluate
-    from kg.settings import Settings
-    from kg.store import load_store, materialize_union
+    from kg.core.settings import Settings
+    from kg.endpoint.executor import Limits, evaluate
+    from kg.store.store import load_store, materialize_union
 
     settings = Settings.from_env(root=Path(root), port=port, threads=threads)
     store = load_store(settings)
@@ -58,9 +58,9 @@ def serve_inline(root: str, port: int, threads: int) -> None:
 
 def in_process(root: str, seconds: float, threads: int) -> float:
     """No HTTP: evaluate() (query + negotiation + serialization) from threads."""
-    from kg.executor import Limits
-    from kg.settings import Settings
-    from kg.store import load_store, materialize_union
+    from kg.core.settings import Settings
+    from kg.endpoint.executor import Limits
+    from kg.store.store import load_store, materialize_union
 
     settings = Settings.from_env(root=Path(root))
     store = load_store(settings)

@@ -39,10 +39,10 @@ from pathlib import Path
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kg.canon import canonical_labels
-from kg.corpus import Corpus
-from kg.namespaces import MG, MGR, MGS, PREFIXES
-from kg.settings import Settings
+from kg.core.namespaces import MG, MGR, MGS, PREFIXES
+from kg.core.settings import Settings
+from kg.input.corpus import Corpus
+from kg.release.canon import canonical_labels
 
 SENTINEL = "\ue000"  # marks where a label's copy suffix goes; never escaped by n3()
 _LOCAL = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")

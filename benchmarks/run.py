@@ -6,10 +6,10 @@ For the real graph and a synthetic graph of each size (benchmarks/generate.py) i
 measures, each stage in its own bounded child process so that wall time and peak memory
 are that stage's own:
 
-1. build: `kg.build.build` (what `kg build` runs) into a scratch dist/, wall time, peak
-   RSS, and the time of each step (found by wrapping kg.build's functions, not by copying
+1. build: `kg.release.build.build` (what `kg build` runs) into a scratch dist/, wall time, peak
+   RSS, and the time of each step (found by wrapping kg.release.build's functions, not by copying
    them);
-2. validate: `kg.validate.validate` (what `kg validate` runs), per stage, time-bounded;
+2. validate: `kg.validation.validate.validate` (what `kg validate` runs), per stage, time-bounded;
 3. queries: the serving store as the query workers hold it (`load_store` then
    `materialize_union`), every queries/*.rq as it is at run time, median and p95 of the
    engine alone and of `evaluate()` (engine + JSON, what a worker does), then the same
@@ -55,18 +55,18 @@ def log(message: str) -> None:
 # ====================================================================== child stages
 
 def _settings(p: dict):
-    from kg.settings import Settings
+    from kg.core.settings import Settings
 
     return Settings(root=Path(p["root"]), seeds_dir=Path(p["seeds"]) if p.get("seeds") else None,
                     dist_dir=Path(p["dist"]))
 
 
 def child_build(p: dict) -> dict:
-    """kg.build.build, with its steps timed by wrapping the functions it calls."""
+    """kg.release.build.build, with its steps timed by wrapping the functions it calls."""
     import rdflib
 
-    import kg.build as kb
-    from kg.corpus import Corpus
+    import kg.release.build as kb
+    from kg.input.corpus import Corpus
 
     steps: dict[str, float] = {}
 
@@ -83,7 +83,7 @@ def child_build(p: dict) -> dict:
 
     for name in ("validate_corpus", "assemble", "canonicalize_dataset", "union", "summarize",
                  "write_release", "swap_into_place", "sorted_ntriples", "describe"):
-        if callable(getattr(kb, name, None)):  # kg.build may change; time what is there
+        if callable(getattr(kb, name, None)):  # kg.release.build may change; time what is there
             setattr(kb, name, timed(name, getattr(kb, name)))
     load = Corpus.load.__func__
     Corpus.load = classmethod(timed("parse", load))
@@ -105,8 +105,8 @@ def child_build(p: dict) -> dict:
 
 
 def child_validate(p: dict) -> dict:
-    """kg.validate.validate: exactly what `kg validate` runs."""
-    from kg.validate import validate
+    """kg.validation.validate.validate: exactly what `kg validate` runs."""
+    from kg.validation.validate import validate
 
     start = time.perf_counter()
     _, rep = validate(_settings(p))
@@ -128,9 +128,9 @@ def child_queries(p: dict) -> dict:
     """The serving store and rdflib side by side, each query in a killable fork."""
     import pyoxigraph as ox
 
-    from kg.executor import Job, Limits, evaluate
-    from kg.namespaces import PREFIXES
-    from kg.store import load_store, materialize_union
+    from kg.core.namespaces import PREFIXES
+    from kg.endpoint.executor import Job, Limits, evaluate
+    from kg.store.store import load_store, materialize_union
 
     settings = _settings(p)
     limits = Limits.of(settings)
@@ -497,7 +497,7 @@ def main(argv=None) -> int:
         return 0
     from generate import load_templates
 
-    from kg.settings import Settings
+    from kg.core.settings import Settings
 
     started = time.perf_counter()
     args.out.mkdir(parents=True, exist_ok=True)

@@ -19,8 +19,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from kg.namespaces import PREFIXES
-from kg.store import materialize_union
+from kg.core.namespaces import PREFIXES
+from kg.store.store import materialize_union
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import median_ms  # noqa: E402 - shared with run.py: one definition of a median

@@ -22,9 +22,9 @@ import re
 import sys
 from pathlib import Path
 
-from kg.query import execute, format_result, query_header, read_query
-from kg.settings import Settings
-from kg.store import load_store
+from kg.core.settings import Settings
+from kg.store.query import execute, format_result, query_header, read_query
+from kg.store.store import load_store
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = re.compile(r"(<!-- questions:start -->\n).*?(<!-- questions:end -->)", re.S)

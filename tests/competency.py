@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.namespaces import MG, MGR, MGS
-from kg.query import execute, query_header, read_query
+from kg.core.namespaces import MG, MGR, MGS
+from kg.store.query import execute, query_header, read_query
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
 

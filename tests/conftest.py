@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
-from kg.settings import Settings
+from kg.core.settings import Settings
+from kg.release.build import build
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = Path(os.environ.get("MGKG_SEEDS_DIR") or ROOT.parent / "shared" / "seeds").resolve()
@@ -28,7 +28,7 @@ MINI_DATA = FIXTURES / "mini" / "data"
 
 def fold_ws(text: str) -> str:
     """Whitespace folded, the one liberty ../shared/GUIDE.md allows a quote. Written here,
-    not taken from kg.sources, so the tests check the build's quote matching rather than
+    not taken from kg.input.sources, so the tests check the build's quote matching rather than
     repeat it."""
     return " ".join(text.split())
 
@@ -68,7 +68,7 @@ def real_settings(tmp_path_factory) -> Settings:
 def store(real_settings):
     """The real release in the serving store (read-only), shared by the data, evidence
     and competency-question tests."""
-    from kg.store import load_store
+    from kg.store.store import load_store
 
     return load_store(real_settings)
 

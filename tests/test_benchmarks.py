@@ -108,7 +108,7 @@ def test_generator_is_deterministic_by_seed(tmp_path):
         from generate import generate, load_templates
     finally:
         sys.path.remove(str(BENCH))
-    from kg.settings import Settings
+    from kg.core.settings import Settings
 
     templates = load_templates(Settings(root=ROOT))
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from kg.build import build
+from kg.release.build import build
 
 from .conftest import ROOT, make_project, running_server
 

@@ -11,10 +11,10 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.namespace import DCTERMS
 
-from kg import build as build_module
-from kg.build import RELEASE_FILES, BuildFailed, build
-from kg.namespaces import MG, MGG, MGS
-from kg.sources import SourceLibrary, fold
+from kg.core.namespaces import MG, MGG, MGS
+from kg.input.sources import SourceLibrary, fold
+from kg.release import build as build_module
+from kg.release.build import RELEASE_FILES, BuildFailed, build
 
 from .conftest import MINI_DATA, SEEDS, make_project
 

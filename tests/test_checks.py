@@ -1,5 +1,5 @@
-"""The checks that come before SHACL (kg.checks): each has a fixture that trips it, at the
-file and line the curator must edit, and the CLI turns any of them into exit 1 with the
+"""The checks that come before SHACL (kg.validation.checks): each has a fixture that trips
+it, at the file and line the curator must edit, and the CLI turns any of them into exit 1 with the
 same file:line report, building nothing.
 
 Fixtures live in tests/fixtures/invalid/checks/, one per rule, each validated on top of
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.diagnostics import ERROR
-from kg.validate import validate
+from kg.validation.diagnostics import ERROR
+from kg.validation.validate import validate
 
 from .conftest import FIXTURES, MINI_DATA, make_project
 from .test_shacl import expectations, reported

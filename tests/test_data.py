@@ -11,7 +11,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 import pytest
 
-from kg.namespaces import MGR, PREFIXES
+from kg.core.namespaces import MGR, PREFIXES
 
 from .conftest import SEEDS, fold_ws
 

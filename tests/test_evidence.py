@@ -3,7 +3,8 @@ checks: every quote is in its source text at the offsets the release records, an
 described thing is left without a type, a label and a sourced fact.
 
 These re-derive the answer from the seed texts with their own few lines of code, so a bug
-in `kg.sources` or `kg.checks` that let a bad quote through would still be caught here.
+in `kg.input.sources` or `kg.validation.checks` that let a bad quote through would still be
+caught here.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import hashlib
 
 import pyoxigraph as ox
 
-from kg.namespaces import MGR, PREFIXES
+from kg.core.namespaces import MGR, PREFIXES
 
 from .conftest import SEEDS, fold_ws
 

@@ -21,11 +21,11 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from kg.build import BuildFailed, build
-from kg.diagnostics import ERROR
-from kg.namespaces import BASE, MG, MGR
-from kg.validate import validate
-from kg.void import DATASET
+from kg.core.namespaces import BASE, MG, MGR
+from kg.release.build import BuildFailed, build
+from kg.release.void import DATASET
+from kg.validation.diagnostics import ERROR
+from kg.validation.validate import validate
 
 from .conftest import ROOT, fold_ws, make_project
 

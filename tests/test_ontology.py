@@ -10,8 +10,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
-from kg.corpus import Corpus
-from kg.namespaces import MG, MGR, ONTOLOGY_IRI
+from kg.core.namespaces import MG, MGR, ONTOLOGY_IRI
+from kg.input.corpus import Corpus
 
 from .conftest import ROOT
 

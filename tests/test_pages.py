@@ -16,8 +16,8 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
-from kg.build import RELEASE_FILES, build
-from kg.namespaces import DCAT, MG, MGR, MGS, VOID
+from kg.core.namespaces import DCAT, MG, MGR, MGS, VOID
+from kg.release.build import RELEASE_FILES, build
 
 from .conftest import ROOT, HttpResult, make_project, running_server
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import rdflib
 
-from kg.sources import fold
+from kg.input.sources import fold
 
 from .competency import answer, answers
 from .conftest import ROOT, SEEDS, seed_text

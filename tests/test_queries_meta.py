@@ -10,8 +10,8 @@ import re
 import pyoxigraph as ox
 import pytest
 
-from kg.namespaces import MG, PREFIXES
-from kg.query import read_query
+from kg.core.namespaces import MG, PREFIXES
+from kg.store.query import read_query
 
 from .competency import CHECKED, QUERIES, all_stems, header, run
 

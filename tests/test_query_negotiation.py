@@ -10,10 +10,10 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from kg.executor import Job, Limits, evaluate
-from kg.negotiate import GRAPH_FORMATS, RESULT_FORMATS, UnknownFormat, by_name, choose
-from kg.results import write_graph, write_select
-from kg.sparqltext import shape
+from kg.endpoint.executor import Job, Limits, evaluate
+from kg.endpoint.negotiate import GRAPH_FORMATS, RESULT_FORMATS, UnknownFormat, by_name, choose
+from kg.endpoint.results import write_graph, write_select
+from kg.store.sparqltext import shape
 
 EX = "http://example.org/"
 
@@ -158,7 +158,7 @@ def two_graph_store() -> ox.Store:
     store.add(ox.Quad(a, p, b, ox.NamedNode(EX + "g1")))
     store.add(ox.Quad(a, p, b, ox.NamedNode(EX + "g2")))
     store.add(ox.Quad(a, p, ox.Literal("only in g2"), ox.NamedNode(EX + "g2")))
-    from kg.store import materialize_union
+    from kg.store.store import materialize_union
 
     materialize_union(store)
     return store
@@ -200,7 +200,7 @@ def test_evaluate_reports_errors_as_statuses(two_graph_store):
 
 
 def test_kg_query_execute_honours_from(two_graph_store):
-    from kg.query import execute, select_table
+    from kg.store.query import execute, select_table
 
     plain = ox.Store()
     for quad in two_graph_store.quads_for_pattern(None, None, None, None):

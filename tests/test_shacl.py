@@ -18,11 +18,11 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from kg.corpus import Corpus
-from kg.diagnostics import ERROR, WARNING, Report
-from kg.namespaces import MG
-from kg.shacl import MGSH, SH, Shapes, run_sparql
-from kg.validate import validate
+from kg.core.namespaces import MG
+from kg.input.corpus import Corpus
+from kg.validation.diagnostics import ERROR, WARNING, Report
+from kg.validation.shacl import MGSH, SH, Shapes, run_sparql
+from kg.validation.validate import validate
 
 from .conftest import FIXTURES, MINI_DATA, ROOT, SEEDS, make_project
 
@@ -112,7 +112,7 @@ def test_mini_fixture_is_valid(tmp_path):
 
 def test_real_data_is_valid():
     """The curated graph itself (may fail while curators are mid-edit)."""
-    from kg.settings import Settings
+    from kg.core.settings import Settings
 
     _, report = validate(Settings(root=ROOT, seeds_dir=SEEDS))
     assert report.ok, report.to_text()
@@ -126,7 +126,7 @@ def ontology() -> Graph:
 
 
 def make_project_settings():
-    from kg.settings import Settings
+    from kg.core.settings import Settings
 
     return Settings(root=ROOT, seeds_dir=SEEDS)
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.executor import Job, QueryPool
-from kg.sandbox import deny_network_files_exec
-from kg.store import load_store
+from kg.endpoint.executor import Job, QueryPool
+from kg.endpoint.sandbox import deny_network_files_exec
+from kg.store.store import load_store
 
 from .conftest import http, serving
 

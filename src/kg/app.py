@@ -11,31 +11,19 @@ from __future__ import annotations
 import logging
 import time
 import weakref
-from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, g, request
 
-from .settings import Settings
-from .store import load_store
+from .core.settings import Settings
+from .endpoint.state import AppState
+from .store.store import load_store
 
 access_log = logging.getLogger("kg.access")
 
 
-@dataclass
-class AppState:
-    settings: Settings
-    store: ox.Store
-    pool: object | None = None  # executor.QueryPool; typed loosely to keep imports light
-    cache: dict = field(default_factory=dict)  # values derived once from the store
-
-
-def state() -> AppState:
-    return current_app.extensions["mgkg"]
-
-
 def create_app(settings: Settings | None = None, store: ox.Store | None = None) -> Flask:
-    from .executor import QueryPool
+    from .endpoint.executor import QueryPool
 
     settings = settings or Settings.from_env()
     app = Flask(__name__)
@@ -45,8 +33,8 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
     weakref.finalize(app, pool.close)
     app.extensions["mgkg"] = AppState(settings, store, pool)
 
-    from .pages import bp as pages_bp
-    from .sparql import bp as sparql_bp
+    from .endpoint.sparql import bp as sparql_bp
+    from .web import bp as pages_bp
 
     app.register_blueprint(sparql_bp)
     app.register_blueprint(pages_bp)
@@ -67,7 +55,7 @@ def _log_access(response: Response) -> Response:
             f"{response.status_code} {response.calculate_content_length() or 0}B "
             f"{took:.1f}ms")
     if "kg_query" in g:
-        from .sparqltext import one_line
+        from .store.sparqltext import one_line
 
         rows = g.get("kg_rows")
         query = one_line(g.kg_query).replace('"', "'")

@@ -7,8 +7,8 @@ import logging
 import sys
 from pathlib import Path
 
-from .errors import KgError
-from .settings import Settings
+from .core.errors import KgError
+from .core.settings import Settings
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -30,10 +30,10 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_check(args: argparse.Namespace) -> int:
     """Curator's check of single data files against the whole corpus: the full
     validation (checks and shapes), reporting only what is wrong in the given files."""
-    from .corpus import Corpus
-    from .diagnostics import Report, relative
-    from .sources import SourceLibrary
-    from .validate import validate_corpus
+    from .input.corpus import Corpus
+    from .input.sources import SourceLibrary
+    from .validation.diagnostics import Report, relative
+    from .validation.validate import validate_corpus
 
     settings = _settings(args)
     targets = [Path(f).resolve() for f in args.files]
@@ -53,7 +53,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build
+    from .release.build import build
 
     result = build(_settings(args))
     s = result.summary
@@ -68,7 +68,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """The whole graph against the checks and shapes; exit 0 if valid, 1 if not."""
-    from .validate import validate
+    from .validation.validate import validate
 
     _, report = validate(_settings(args))
     print(report.to_json() if args.format == "json" else report.to_text())
@@ -80,8 +80,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from .query import execute, format_result, read_query
-    from .store import load_store
+    from .store.query import execute, format_result, read_query
+    from .store.store import load_store
 
     settings = _settings(args)
     text = read_query(args.query)
@@ -98,8 +98,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_diagram(args: argparse.Namespace) -> int:
-    from .corpus import Corpus
-    from .diagram import ontology_dot, render_svg
+    from .input.corpus import Corpus
+    from .release.diagram import ontology_dot, render_svg
 
     settings = _settings(args)
     corpus = Corpus.load(settings)

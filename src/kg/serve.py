@@ -21,8 +21,8 @@ from waitress import wasyncore
 from waitress.server import create_server
 
 from .app import create_app
-from .errors import KgError
-from .settings import Settings
+from .core.errors import KgError
+from .core.settings import Settings
 
 log = logging.getLogger("kg.serve")
 

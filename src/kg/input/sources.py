@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .errors import KgError
+from ..core.errors import KgError
 
 _WS = re.compile(r"\s+")
 

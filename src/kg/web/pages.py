@@ -42,11 +42,11 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException, NotFound
 
-from .app import state
-from .namespaces import PREFIXES
-from .query import query_header
+from ..core.namespaces import PREFIXES
+from ..endpoint.state import state
+from ..store.query import query_header
 
-bp = Blueprint("pages", __name__, template_folder="templates")
+bp = Blueprint("pages", __name__)
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -1358,7 +1358,7 @@ def dataset_view(triples: list[ox.Triple]) -> dict:
 
 
 def release_files() -> dict[str, str]:
-    from .build import RELEASE_FILES  # the one list of what a release holds
+    from ..release.build import RELEASE_FILES  # the one list of what a release holds
 
     return RELEASE_FILES
 

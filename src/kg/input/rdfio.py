@@ -20,8 +20,8 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from .errors import KgError
-from .namespaces import PREFIXES, bind_all
+from ..core.errors import KgError
+from ..core.namespaces import PREFIXES, bind_all
 
 _WHY = re.compile(r"Bad syntax \((.*?)\) at \^", re.S)
 _SPACE = re.compile(r"(?:[ \t\r\n]|#[^\r\n]*)*")

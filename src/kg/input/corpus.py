@@ -8,9 +8,9 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .namespaces import bind_all, graph_iri
+from ..core.namespaces import bind_all, graph_iri
+from ..core.settings import Settings
 from .rdfio import LineIndex, TurtleSyntaxError, parse_turtle
-from .settings import Settings
 
 SHAPES_PREFIX = "shapes"
 

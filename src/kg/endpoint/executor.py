@@ -38,14 +38,14 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from ..core.errors import KgError
+from ..core.namespaces import PREFIXES
+from ..core.settings import Settings
+from ..store.store import materialize_union
 from . import sandbox
-from .errors import KgError
-from .namespaces import PREFIXES
 from .negotiate import GRAPH_FORMATS, RESULT_FORMATS, Format, UnknownFormat, by_name, choose
 from .negotiate import names as format_names
 from .results import solution_rows, write_boolean, write_graph, write_select
-from .settings import Settings
-from .store import materialize_union
 
 log = logging.getLogger("kg.executor")
 

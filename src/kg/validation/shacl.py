@@ -26,10 +26,10 @@ from rdflib.namespace import RDF, XSD
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
+from ..core.errors import KgError
+from ..core.namespaces import bind_all
+from ..input.rdfio import TurtleSyntaxError, parse_turtle
 from .diagnostics import ERROR, INFO, WARNING, Diagnostic, DiagnosticMaker
-from .errors import KgError
-from .namespaces import bind_all
-from .rdfio import TurtleSyntaxError, parse_turtle
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 MGSH = Namespace("https://w3id.org/mgkg/shapes#")

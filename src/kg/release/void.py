@@ -19,8 +19,8 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
-from .corpus import LINKS_GRAPH
-from .namespaces import BASE, DCAT, MG, MGG, MGR, MGS, ONTOLOGY_IRI, PREFIXES, VOID, bind_all
+from ..core.namespaces import BASE, DCAT, MG, MGG, MGR, MGS, ONTOLOGY_IRI, PREFIXES, VOID, bind_all
+from ..input.corpus import LINKS_GRAPH
 
 DATASET = URIRef(BASE + "dataset")
 ENDPOINT = URIRef(BASE + "sparql")

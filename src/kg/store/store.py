@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import KgError
-from .namespaces import MGG
-from .settings import Settings
+from ..core.errors import KgError
+from ..core.namespaces import MGG
+from ..core.settings import Settings
 
 RELEASE_DATASET = "mgkg.trig"
 VOID_FILE = "void.ttl"
@@ -29,7 +29,7 @@ def ensure_release(settings: Settings) -> Path:
     """The release dataset, building it first if dist/ has none."""
     path = release_path(settings)
     if not path.is_file():
-        from .build import build  # only when no release exists yet
+        from ..release.build import build  # only when no release exists yet
 
         build(settings)
     if not path.is_file():

@@ -13,13 +13,13 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from ..core.settings import Settings
+from ..input.corpus import Corpus, shapes_files
+from ..input.rdfio import Locator
+from ..input.sources import SourceLibrary
 from .checks import Checker
-from .corpus import Corpus, shapes_files
 from .diagnostics import INFO, Diagnostic, DiagnosticMaker, Report
-from .rdfio import Locator
-from .settings import Settings
 from .shacl import Shapes, shacl_diagnostics
-from .sources import SourceLibrary
 
 
 def validate_corpus(corpus: Corpus, sources: SourceLibrary,

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from .rdfio import Locator
+from ..input.rdfio import Locator
 
 if TYPE_CHECKING:
-    from .corpus import Corpus
+    from ..input.corpus import Corpus
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)

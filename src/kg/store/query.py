@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import KgError
-from .namespaces import PREFIXES
+from ..core.errors import KgError
+from ..core.namespaces import PREFIXES
 
 
 @dataclass

@@ -13,11 +13,11 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from . import sparqltext
-from .app import state
+from ..store import sparqltext
 from .executor import Answer, Job, Refused, pick_format
 from .negotiate import GRAPH_FORMATS, RESULT_FORMATS
 from .servicedesc import service_description
+from .state import state
 
 bp = Blueprint("sparql", __name__)
 

@@ -22,11 +22,11 @@ from functools import cached_property
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
-from .corpus import Corpus
+from ..core.errors import KgError
+from ..core.namespaces import MG, MGR, MGS
+from ..input.corpus import Corpus
+from ..input.sources import SourceLibrary, SourceText, fold
 from .diagnostics import ERROR, WARNING, Diagnostic, DiagnosticMaker, relative
-from .errors import KgError
-from .namespaces import MG, MGR, MGS
-from .sources import SourceLibrary, SourceText, fold
 
 # Terms of RDF/OWL/RDFS structure that data may always use.
 STRUCTURAL_PREDICATES = {

@@ -14,8 +14,8 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from .errors import KgError
-from .namespaces import MG
+from ..core.errors import KgError
+from ..core.namespaces import MG
 
 # Top-level families get a colour so the picture reads at a glance.
 FAMILIES = {

@@ -19,15 +19,15 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, XSD
 
-from . import __version__
+from .. import __version__
+from ..core.errors import KgError
+from ..core.namespaces import MG, MGR, MGS, ONTOLOGY_GRAPH, bind_all
+from ..core.settings import Settings
+from ..input.corpus import Corpus
+from ..input.sources import SourceLibrary
+from ..validation.diagnostics import Report
+from ..validation.validate import validate_corpus
 from .canon import canonicalize_dataset, sorted_ntriples
-from .corpus import Corpus
-from .diagnostics import Report
-from .errors import KgError
-from .namespaces import MG, MGR, MGS, ONTOLOGY_GRAPH, bind_all
-from .settings import Settings
-from .sources import SourceLibrary
-from .validate import validate_corpus
 from .void import describe, link_groups
 
 RELEASE_FILES = {

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from .namespaces import BASE, MGG, PREFIXES
+from ..core.namespaces import BASE, MGG, PREFIXES
 from .negotiate import Format
 from .results import serialize_graph
 
 if TYPE_CHECKING:
-    from .app import AppState
+    from .state import AppState
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
