@@ -34,7 +34,7 @@ def serve_inline(root: str, port: int, threads: int) -> None:
 
     from kg.app import create_app, state
     from kg.core.settings import Settings
-    from kg.endpoint.executor import Limits, evaluate
+    from kg.endpoint.evaluate import Limits, evaluate
     from kg.store.store import load_store, materialize_union
 
     settings = Settings.from_env(root=Path(root), port=port, threads=threads)
@@ -59,7 +59,7 @@ def serve_inline(root: str, port: int, threads: int) -> None:
 def in_process(root: str, seconds: float, threads: int) -> float:
     """No HTTP: evaluate() (query + negotiation + serialization) from threads."""
     from kg.core.settings import Settings
-    from kg.endpoint.executor import Limits
+    from kg.endpoint.evaluate import Limits
     from kg.store.store import load_store, materialize_union
 
     settings = Settings.from_env(root=Path(root))

@@ -129,7 +129,7 @@ def child_queries(p: dict) -> dict:
     import pyoxigraph as ox
 
     from kg.core.namespaces import PREFIXES
-    from kg.endpoint.executor import Job, Limits, evaluate
+    from kg.endpoint.evaluate import Job, Limits, evaluate
     from kg.store.store import load_store, materialize_union
 
     settings = _settings(p)

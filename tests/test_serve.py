@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .conftest import http, make_project, serving
-from .test_sparql_safety import children
+from .endpoint.test_sparql_safety import children
 
 # About a second or two of work on the mini graph: long enough to be in flight.
 SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . "

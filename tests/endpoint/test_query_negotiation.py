@@ -10,7 +10,7 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from kg.endpoint.executor import Job, Limits, evaluate
+from kg.endpoint.evaluate import Job, Limits, evaluate
 from kg.endpoint.negotiate import GRAPH_FORMATS, RESULT_FORMATS, UnknownFormat, by_name, choose
 from kg.endpoint.results import write_graph, write_select
 from kg.store.sparqltext import shape

@@ -21,7 +21,7 @@ import pytest
 
 from kg.release.build import build
 
-from .conftest import ROOT, make_project, running_server
+from ..conftest import ROOT, make_project, running_server
 
 CHROMIUM = (os.environ.get("MGKG_CHROMIUM") or shutil.which("chromium")
             or shutil.which("chromium-browser"))

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from kg.core.namespaces import MGR, PREFIXES
 
-from .conftest import SEEDS, fold_ws
+from ..conftest import SEEDS, fold_ws
 
 
 def select(store: ox.Store, query: str) -> list[dict]:

@@ -19,7 +19,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 from kg.core.namespaces import DCAT, MG, MGR, MGS, VOID
 from kg.release.build import RELEASE_FILES, build
 
-from .conftest import ROOT, HttpResult, make_project, running_server
+from ..conftest import ROOT, HttpResult, make_project, running_server
 
 IOM = MGR["iom"]
 S001 = "001_4f7e06674fa94512"

@@ -18,7 +18,7 @@ import pytest
 from kg.validation.diagnostics import ERROR
 from kg.validation.validate import validate
 
-from .conftest import FIXTURES, MINI_DATA, make_project
+from ..conftest import FIXTURES, MINI_DATA, make_project
 from .test_shacl import expectations, reported
 
 CHECK_FIXTURES = sorted((FIXTURES / "invalid" / "checks").glob("*.ttl"))

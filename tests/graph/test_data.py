@@ -13,7 +13,7 @@ import pytest
 
 from kg.core.namespaces import MGR, PREFIXES
 
-from .conftest import SEEDS, fold_ws
+from ..conftest import SEEDS, fold_ws
 
 STEMS = ["000_c5b6fa1bb7e93d1e", "001_4f7e06674fa94512", "002_ff707b0e55ac8f9a",
          "003_01818dc8ef868302", "004_c772c5351b450417"]

@@ -27,7 +27,7 @@ from kg.release.void import DATASET
 from kg.validation.diagnostics import ERROR
 from kg.validation.validate import validate
 
-from .conftest import ROOT, fold_ws, make_project
+from ..conftest import ROOT, fold_ws, make_project
 
 LINKS = ROOT / "data" / "links"
 WD = "http://www.wikidata.org/entity/"

@@ -16,7 +16,7 @@ from kg.input.sources import SourceLibrary, fold
 from kg.release import build as build_module
 from kg.release.build import RELEASE_FILES, BuildFailed, build
 
-from .conftest import MINI_DATA, SEEDS, make_project
+from ..conftest import MINI_DATA, SEEDS, make_project
 
 
 def snapshot(directory: Path) -> dict[str, str]:

@@ -24,7 +24,7 @@ from kg.validation.diagnostics import ERROR, WARNING, Report
 from kg.validation.shacl import MGSH, SH, Shapes, run_sparql
 from kg.validation.validate import validate
 
-from .conftest import FIXTURES, MINI_DATA, ROOT, SEEDS, make_project
+from ..conftest import FIXTURES, MINI_DATA, ROOT, SEEDS, make_project
 
 SHAPE_FIXTURES = FIXTURES / "invalid" / "shapes"
 _EXPECT = re.compile(r"#\s*expect:\s*(.+)$")
