@@ -20,7 +20,7 @@ STEMS = ["000_c5b6fa1bb7e93d1e", "001_4f7e06674fa94512", "002_ff707b0e55ac8f9a",
 
 
 def rows(store: ox.Store, query: str) -> list[tuple]:
-    result = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+    result = store.query(query, prefixes=PREFIXES)
     return [tuple(_py(s[v]) for v in result.variables) for s in result]
 
 
@@ -183,8 +183,7 @@ def test_named_in_002_is_in_the_graph(store, pattern):
 def test_002_states_are_described(store, state):
     described = store.query(f"""ASK {{ mgr:{state} a mg:State .
         ?ax owl:annotatedSource|owl:annotatedTarget mgr:{state} ;
-            dcterms:source mgs:002_ff707b0e55ac8f9a }}""", prefixes=PREFIXES,
-                            use_default_graph_as_union=True)
+            dcterms:source mgs:002_ff707b0e55ac8f9a }}""", prefixes=PREFIXES)
     assert bool(described)
 
 
@@ -741,8 +740,8 @@ def test_002_working_definitions_are_sourced(store):
     for concept in ["managed-migration", "irregular-migration", "comprehensive-approach"]:
         assert store.query(f"""ASK {{ mgr:{concept} skos:definition ?d .
             ?ax owl:annotatedSource mgr:{concept} ; owl:annotatedProperty skos:definition ;
-                owl:annotatedTarget ?d ; dcterms:source mgs:{S002} }}""", prefixes=PREFIXES,
-                           use_default_graph_as_union=True), concept
+                owl:annotatedTarget ?d ; dcterms:source mgs:{S002} }}""",
+                           prefixes=PREFIXES), concept
     aliases = column(store, f"""SELECT ?a WHERE {{ mgr:irregular-migrant skos:altLabel ?a .
         ?ax owl:annotatedSource mgr:irregular-migrant ; owl:annotatedTarget ?a ;
             dcterms:source mgs:{S002} }}""")
@@ -842,7 +841,7 @@ def test_002_every_practice_is_linked_to_state_category_and_function(store):
 def test_002_origin_transit_destination_perspectives(store, state, role):
     assert store.query(f"""ASK {{ mgr:{state} mg:hasMigrationRole mgr:{role} .
         ?ax owl:annotatedSource mgr:{state} ; owl:annotatedTarget mgr:{role} ;
-            dcterms:source mgs:{S002} }}""", prefixes=PREFIXES, use_default_graph_as_union=True)
+            dcterms:source mgs:{S002} }}""", prefixes=PREFIXES)
 
 
 def test_002_questions_to_guide_the_discussion(store):
@@ -861,7 +860,7 @@ def test_002_says_nothing_of_spain_or_the_poea(store):
     assert not store.query(f"""ASK {{ GRAPH {G002} {{
         {{ ?x owl:annotatedSource mgr:spain }}
         UNION {{ ?x owl:annotatedTarget mgr:spain }} }} }}""",
-                           prefixes=PREFIXES, use_default_graph_as_union=True)
+                           prefixes=PREFIXES)
     labels = column(store, f"""SELECT ?n WHERE {{
         GRAPH {G002} {{ ?e rdfs:label|skos:altLabel ?n }} }}""")
     assert not [n for n in labels

@@ -19,7 +19,7 @@ from ..conftest import SEEDS, fold_ws
 
 
 def select(store: ox.Store, query: str) -> list[dict]:
-    result = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+    result = store.query(query, prefixes=PREFIXES)
     names = [v.value for v in result.variables]
     return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in result]
 

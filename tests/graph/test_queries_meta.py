@@ -79,7 +79,7 @@ def test_every_class_and_property_in_use_is_asked_about(store):
     in_use = store.query("""SELECT DISTINCT ?t ?kind WHERE {
         { ?x a ?t . BIND("class" AS ?kind) } UNION { ?x ?t ?y . BIND("property" AS ?kind) }
         FILTER(STRSTARTS(STR(?t), STR(mg:)))
-    }""", prefixes=PREFIXES, use_default_graph_as_union=True)
+    }""", prefixes=PREFIXES)
     missing = []
     for row in in_use:
         local = row["t"].value[len(str(MG)):]
@@ -88,7 +88,7 @@ def test_every_class_and_property_in_use_is_asked_about(store):
         if row["kind"].value == "class":
             ancestors = {a["a"].value[len(str(MG)):] for a in store.query(
                 f"SELECT ?a WHERE {{ <{row['t'].value}> rdfs:subClassOf+ ?a }}",
-                prefixes=PREFIXES, use_default_graph_as_union=True)
+                prefixes=PREFIXES)
                 if a["a"].value.startswith(str(MG))}
             if ancestors & hierarchical:
                 continue

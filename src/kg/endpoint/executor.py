@@ -40,7 +40,6 @@ import pyoxigraph as ox
 
 from ..core.errors import KgError
 from ..core.settings import Settings
-from ..store.store import materialize_union
 from . import sandbox
 from .evaluate import Answer, Job, Limits, evaluate
 from .negotiate import GRAPH_FORMATS, RESULT_FORMATS
@@ -142,7 +141,6 @@ def _zygote(ctl: socket.socket, store: ox.Store, limits: Limits, parent: int,
     # Ctrl-C reaches the whole process group; the server decides when the pool stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    materialize_union(store)
     _warm_up(store, limits)
     me = os.getpid()
     live: set[int] = set()

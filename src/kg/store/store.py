@@ -38,14 +38,19 @@ def ensure_release(settings: Settings) -> Path:
 
 
 def load_store(settings: Settings, path: Path | None = None) -> ox.Store:
-    """An in-memory store holding every named graph of the release (and extra *.trig/*.ttl
-    descriptions the release ships, such as the VoID description)."""
+    """An in-memory store holding every named graph of the release (and the VoID
+    description the release ships), with their union as the default graph.
+
+    Every reader of the store (the endpoint's workers, `kg query`, the pages, the tests)
+    thus asks the same question the same way: the default graph is the union as a set,
+    and a query's own FROM clauses are honoured."""
     path = path or ensure_release(settings)
     store = ox.Store()
     store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
     void = path.parent / VOID_FILE
     if void.is_file():
         store.bulk_load(path=str(void), format=ox.RdfFormat.TURTLE, to_graph=VOID_GRAPH)
+    materialize_union(store)
     return store
 
 
@@ -56,8 +61,8 @@ def materialize_union(store: ox.Store) -> int:
     `use_default_graph_as_union` gives that view, but it repeats a triple once per graph
     that holds it (an RDF graph is a set) and it overrides a query's own FROM clauses.
     A real default graph holding the merge has neither problem, and GRAPH ?g still sees
-    only the named graphs. Only the query workers' private copy of the store is changed
-    this way; returns the number of triples the default graph then holds.
+    only the named graphs. Readers of quads that want the named graphs only skip the
+    default graph (kg.web.view does); returns the number of triples it then holds.
     """
     # Done inside the engine: several times faster than copying quads through Python.
     store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")

@@ -111,7 +111,7 @@ def ontology_doc() -> dict:
     for q in ("SELECT ?t (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?t ?o { ?s ?t ?o } } "
               "GROUP BY ?t",
               "SELECT ?t (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?t } GROUP BY ?t"):
-        for r in store.query(q, use_default_graph_as_union=True):
+        for r in store.query(q):
             if isinstance(r["t"], ox.NamedNode):
                 usage[r["t"].value] = usage.get(r["t"].value, 0) + int(r["n"].value)
 

@@ -94,7 +94,12 @@ class View:
     def quads(self, s: Subject | None = None, p: ox.NamedNode | None = None,
               o: RdfTerm | None = None, graph: ox.NamedNode | None = None
               ) -> Iterator[ox.Quad]:
-        return self.store.quads_for_pattern(s, p, o, graph)
+        """Quads of the named graphs: the default graph only repeats them as their union,
+        and a page shows each fact with the graph (the source) it comes from."""
+        quads = self.store.quads_for_pattern(s, p, o, graph)
+        if graph is not None:
+            return quads
+        return (q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph))
 
     def triples(self, s: Subject | None = None, p: ox.NamedNode | None = None,
                 o: RdfTerm | None = None, graph: ox.NamedNode | None = None
@@ -273,7 +278,7 @@ def entities() -> list[Entry]:
               OPTIONAL {{ ?s a ?t }}
             }} GROUP BY ?s"""
         out = []
-        for row in state().store.query(query, use_default_graph_as_union=True):
+        for row in state().store.query(query):
             iri = row["s"].value
             label = row["label"].value if row["label"] is not None else iri[len(prefix):]
             types = row["types"].value.split() if row["types"] is not None else []
