@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -116,11 +117,20 @@ def cmd_diagram(args: argparse.Namespace) -> int:
     return 0
 
 
+def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """--root and --seeds, accepted before the subcommand and after it (`kg serve --root
+    .`). Below the top they default to SUPPRESS, so a subcommand that is not given them
+    leaves what was given before it alone."""
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--root", type=Path, default=default,
+                        help="project directory (default: found from cwd)")
+    parser.add_argument("--seeds", type=Path, default=default,
+                        help="folder of source texts (default ../shared/seeds; env MGKG_SEEDS_DIR)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kg", description=__doc__)
-    parser.add_argument("--root", type=Path, help="project directory (default: found from cwd)")
-    parser.add_argument("--seeds", type=Path,
-                        help="folder of source texts (default ../shared/seeds; env MGKG_SEEDS_DIR)")
+    _global_options(parser, top=True)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("check", help="check data files: syntax, vocabulary, evidence, quotes")
@@ -162,6 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--public-url", dest="public_url", help="external base URL of the server")
     p.add_argument("--dist", type=Path, help="release directory (default dist/)")
     p.set_defaults(func=cmd_serve)
+    for subparser in sub.choices.values():
+        _global_options(subparser, top=False)
     return parser
 
 
@@ -178,6 +190,11 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader has gone (`kg query ... | head -1`) and has what it wanted: end
+        # quietly, and point stdout at /dev/null so the flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ only ever reads a complete release; it never sees the curated source files.
 
 from __future__ import annotations
 
+import logging
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,6 +17,8 @@ import pyoxigraph as ox
 from ..core.errors import KgError
 from ..core.namespaces import MGG
 from ..core.settings import Settings
+
+log = logging.getLogger("kg.store")
 
 RELEASE_DATASET = "mgkg.trig"
 VOID_FILE = "void.ttl"
@@ -31,7 +35,12 @@ def ensure_release(settings: Settings) -> Path:
     if not path.is_file():
         from ..release.build import build  # only when no release exists yet
 
+        # A first `kg serve` spends its first half-minute here: say so, or it looks hung.
+        log.info("no release in %s yet: building it from data/ first (kg build) ...",
+                 settings.dist_dir)
+        started = time.perf_counter()
         build(settings)
+        log.info("built %s in %.1f s", settings.dist_dir, time.perf_counter() - started)
     if not path.is_file():
         raise KgError(f"no release at {path}; run `kg build`")
     return path
