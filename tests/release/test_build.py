@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, RDF
 
 from kg.core.namespaces import MG, MGG, MGS
 from kg.input.sources import SourceLibrary, fold
@@ -39,9 +39,36 @@ def test_release_has_every_file_and_they_agree(mini_settings):
 
 def test_sha256sums_match_files(mini_settings):
     dist = mini_settings.dist_dir
+    listed = set()
     for line in (dist / "SHA256SUMS").read_text().splitlines():
         digest, name = line.split("  ")
         assert hashlib.sha256((dist / name).read_bytes()).hexdigest() == digest
+        listed.add(name)
+    # Every file of the release but the sums themselves, the reports (.md, .json) included.
+    assert listed == {p.name for p in dist.iterdir() if p.is_file()} - {"SHA256SUMS"}
+    assert "build-report.md" in listed
+
+
+def test_build_report_counts_the_quotes_of_facts_and_of_figures(real_settings):
+    """Per source, the distinct quotes of its evidence axioms and of its figures, counted
+    here from the dump. The real release has figures whose quote no axiom shares, so a
+    report that skipped figure quotes would be caught."""
+    from collections import defaultdict
+
+    dist = real_settings.dist_dir
+    summary = json.loads((dist / "build-report.json").read_text())
+    graph = Graph().parse(dist / "mgkg.nt", format="nt")
+    of_axioms: dict[str, set] = defaultdict(set)
+    of_figures: dict[str, set] = defaultdict(set)
+    for node, quote in graph.subject_objects(MG.quote):
+        src = str(graph.value(node, DCTERMS.source))
+        if not src.startswith(str(MGS)):
+            continue
+        is_figure = (node, RDF.type, MG.Figure) in graph
+        (of_figures if is_figure else of_axioms)[src].add(str(quote))
+    assert any(of_figures[s] - of_axioms[s] for s in of_figures)
+    for src, counts in summary["sources"].items():
+        assert counts["quotes"] == len(of_axioms[src] | of_figures[src]), src
 
 
 def test_two_builds_give_identical_sorted_ntriples(tmp_path):
