@@ -97,11 +97,60 @@ def test_select_in_every_result_format(server, accept):
 @pytest.mark.parametrize(("accept", "expected"), [
     ("application/sparql-results+json", b'{"head":{},"boolean":true}'),
     ("application/sparql-results+xml", b"<boolean>true</boolean>"),
-    ("text/csv", b"true"), ("text/tab-separated-values", b"true")])
+    ("text/csv", b"_askResult\r\ntrue\r\n"),
+    ("text/tab-separated-values", b"?_askResult\ntrue\n")])
 def test_ask_in_every_result_format(server, accept, expected):
     r = get(server, "ASK { mgr:iom a mg:IntergovernmentalOrganization }", accept)
     assert r.status == 200 and expected in r.body
     assert r.headers["Content-Type"].split(";")[0] == accept
+
+
+@pytest.mark.parametrize(("fmt", "delimiter"), [("csv", ","), ("tsv", "\t")])
+@pytest.mark.parametrize(("query", "value"), [
+    ("ASK { mgr:iom a mg:IntergovernmentalOrganization }", True),
+    ("ASK { mgr:iom a mg:Person }", False)])
+def test_ask_as_csv_and_tsv_is_a_table_readers_understand(server, fmt, delimiter, query, value):
+    """SPARQL 1.1 CSV/TSV (sections 3 and 4): a header row of variables (TSV with their
+    `?`), then one row per solution; Jena reads a one-column `_askResult` table as an ASK
+    answer. rdflib reads it as a one-row table whose one value is the answer."""
+    r = get(server, query, format=fmt)
+    word = "true" if value else "false"
+    rows = list(csv.reader(io.StringIO(r.text, newline=""), delimiter=delimiter))
+    assert rows == [["_askResult" if fmt == "csv" else "?_askResult"], [word]]
+    if fmt == "csv":
+        assert r.text.endswith("\r\n")  # CSV lines end in CRLF (RFC 4180)
+    result = rdflib.query.Result.parse(io.BytesIO(r.body), format=fmt)
+    assert [str(v) for v in result.vars] == ["_askResult"]
+    (answer,), = list(result)
+    assert str(answer) == word
+    if fmt == "tsv":  # a TSV value is an RDF term: the boolean literal itself
+        assert answer.toPython() is value
+
+
+@pytest.mark.parametrize("charset", ["UTF-16", "ISO-8859-1", "latin1"])
+@pytest.mark.parametrize("kind", ["application/sparql-query", "application/x-www-form-urlencoded"])
+def test_a_body_not_in_utf8_is_refused(server, kind, charset):
+    text = "ASK {}" if kind.endswith("query") else "query=ASK%20%7B%7D"
+    r = http("POST", server.base + "/sparql", text.encode(charset),
+             {"Content-Type": f"{kind}; charset={charset}"})
+    assert r.status == 415 and "must be UTF-8" in r.text
+    ok = http("POST", server.base + "/sparql/", text.encode(),
+              {"Content-Type": f"{kind}; charset=UTF-8"})
+    assert ok.status == 200
+
+
+def test_invalid_utf8_is_400(server):
+    r = http("POST", server.base + "/sparql", "ASK { ?s ?p 'é' }".encode("latin-1"),
+             {"Content-Type": "application/sparql-query"})
+    assert r.status == 400 and "not valid UTF-8" in r.text
+
+
+def test_trailing_slash_is_the_same_endpoint(server):
+    plain = get(server, LABEL_Q, "text/csv")
+    slash = http("GET", server.base + "/sparql/?" + urllib.parse.urlencode({"query": LABEL_Q}),
+                 headers={"Accept": "text/csv"})
+    assert slash.status == 200 and slash.body == plain.body
+    assert http("GET", server.base + "/sparql/").status == 200  # the service description
 
 
 @pytest.mark.parametrize(("accept", "rdflib_format"), [

@@ -215,8 +215,13 @@ def write_boolean(fmt: Format, value: bool) -> Body:
     elif fmt.name == "xml":
         data = ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
                 f"<head/><boolean>{word}</boolean></sparql>\n")
-    else:  # CSV/TSV define no boolean form; a bare word is what common stores send
-        data = word + "\n"
+    elif fmt.name == "csv":
+        # SPARQL 1.1 CSV/TSV define no boolean form. A one-column table whose variable is
+        # `_askResult` is what Jena writes and reads, and what any CSV/TSV reader (rdflib's
+        # included) reads as a one-row SELECT result: a bare word is read by neither.
+        data = "_askResult\r\n" + word + "\r\n"
+    else:  # TSV: the header names the variable with its `?`, the value is a TSV term
+        data = "?_askResult\n" + word + "\n"
     return Body(data.encode(), 1)
 
 

@@ -57,7 +57,10 @@ def healthz():
     return body, 200 if ok else 503
 
 
+# `/sparql/` too: the W3C protocol manifest writes the endpoint with the slash, and a
+# client that adds one should not meet a 404 page.
 @bp.route("/sparql", methods=["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"])
+@bp.route("/sparql/", methods=["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"])
 def sparql():
     if request.method == "OPTIONS":
         return _preflight()
@@ -92,6 +95,7 @@ def _read_request() -> Job | None:
     args = request.args
     if request.method == "POST":
         mimetype = request.mimetype
+        _require_utf8()
         if mimetype == FORM:
             form = request.form
             if "update" in form or "update" in args:
@@ -102,11 +106,10 @@ def _read_request() -> Job | None:
             if "query" in args:
                 raise Refused(400, "a query sent as application/sparql-query goes in the "
                                    "body only; remove the query URL parameter")
-            charset = request.mimetype_params.get("charset", "utf-8")
             try:
-                queries = [request.get_data(cache=False).decode(charset)]
-            except (LookupError, UnicodeDecodeError):
-                raise Refused(400, f"the request body is not valid {charset} text") from None
+                queries = [request.get_data(cache=False).decode("utf-8")]
+            except UnicodeDecodeError:
+                raise Refused(400, "the request body is not valid UTF-8 text") from None
             params = args
         elif mimetype == UPDATE_BODY:
             raise Refused(400, READ_ONLY.format(what=UPDATE_BODY))
@@ -146,6 +149,15 @@ def _read_request() -> Job | None:
         default_graphs=tuple(default_graphs) if dataset_given else None,
         named_graphs=tuple(named_graphs) if dataset_given else None,
     )
+
+
+def _require_utf8() -> None:
+    """The protocol's query string is UTF-8 (SPARQL 1.1 Protocol 2.1.2-2.1.3): a body that
+    declares another charset is refused before it is read, not decoded as it says."""
+    charset = request.mimetype_params.get("charset")
+    if charset is not None and charset.strip().lower() not in ("utf-8", "utf8"):
+        raise Refused(415, f"the request body must be UTF-8; charset={charset} is not "
+                           f"accepted (send the query as UTF-8, or say charset=utf-8)")
 
 
 def _check_iri(iri: str) -> None:
