@@ -24,6 +24,7 @@ from flask import (
 )
 
 from ..core.namespaces import PREFIXES
+from ..endpoint import negotiate as conneg
 from ..endpoint.state import state
 
 bp = Blueprint("pages", __name__)
@@ -99,6 +100,7 @@ ALIASES = {
     "text/html": "html",
     "application/xhtml+xml": "html",
     "application/x-turtle": "ttl",
+    "text/n3": "ttl",  # Turtle is N3, as at /sparql
     "text/plain": "nt",
     "application/json": "jsonld",
     "application/xml": "rdf",
@@ -107,6 +109,8 @@ ALIASES = {
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
        "base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
+# Headers beyond the CORS-safelisted ones that a script on another origin may read.
+EXPOSED = "Content-Location, Location, Link, ETag, Vary"
 SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~%-]*$")
 # Prefixes for display only (the ontology uses them, the SPARQL prefix table does not).
 DISPLAY_PREFIXES = {**PREFIXES, "vann": "http://purl.org/vocab/vann/",
@@ -185,27 +189,24 @@ def anchor(iri: str) -> str:
 def negotiate(offers: list[str]) -> str | None:
     """The extension of the best representation for the request's Accept header, None if
     nothing offered is acceptable (the caller answers 406). `offers` are extensions in
-    server preference order; "html" first makes browsers and `*/*` get the page."""
-    accept = request.accept_mimetypes
-    if not accept:
-        return offers[0]
-    types: list[str] = []
-    owner: dict[str, str] = {}
-    for ext in offers:
-        media = "text/html" if ext == "html" else {**RDF_FORMATS, **QUAD_FORMATS}[ext][0]
-        types.append(media)
-        owner[media] = ext
-    for media, ext in ALIASES.items():
-        if ext in offers and media not in owner:
-            types.append(media)
-            owner[media] = ext
-    best = accept.best_match(types)
-    return owner.get(best) if best else None
+    server preference order; "html" first makes browsers and `*/*` get the page.
+
+    The rules are the endpoint's (kg.endpoint.negotiate: q-values, most specific range,
+    ties to the server's order, aliases only when named exactly), so /sparql and the
+    linked-data pages answer the same Accept header the same way."""
+    formats = tuple(
+        conneg.Format(ext, _media(ext), tuple(m for m, e in ALIASES.items() if e == ext))
+        for ext in offers)
+    chosen = conneg.choose(request.headers.get("Accept"), formats)
+    return chosen.name if chosen else None
+
+
+def _media(ext: str) -> str:
+    return "text/html" if ext == "html" else {**RDF_FORMATS, **QUAD_FORMATS}[ext][0]
 
 
 def not_acceptable(offers: list[str]) -> Response:
-    names = ["text/html" if e == "html" else {**RDF_FORMATS, **QUAD_FORMATS}[e][0]
-             for e in offers]
+    names = [_media(e) for e in offers]
     body = ("406 Not Acceptable: this resource is available as " + ", ".join(names) +
             ". Ask for one of them in the Accept header.\n")
     resp = Response(body, status=406, mimetype="text/plain")
@@ -247,10 +248,18 @@ def _headers(resp: Response) -> Response:
     """Every HTML page is held to same-origin loads by CSP, so a page that tried to reach
     another host would fail in the browser, not just in review. Other blueprints' answers
     (the endpoint's) are theirs to dress."""
-    if resp.mimetype == "text/html" and request.blueprint in (None, "pages"):
+    if request.blueprint not in (None, "pages"):
+        return resp
+    if resp.mimetype == "text/html":
         resp.headers.setdefault("Content-Security-Policy", CSP)
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
         resp.headers.setdefault("Referrer-Policy", "same-origin")
+    # Public, read-only data with no credentials: any web page may read every document
+    # (and follow the 303s to them), as it may query /sparql.
+    resp.headers.setdefault("Access-Control-Allow-Origin", "*")
+    resp.headers.setdefault("Access-Control-Expose-Headers", EXPOSED)
+    if resp.status_code == 404:  # a 404 is HTML for browsers, plain text for the rest
+        resp.headers.setdefault("Vary", "Accept")
     return resp
 
 

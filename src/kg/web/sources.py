@@ -180,7 +180,14 @@ def named_graph(name: str) -> Response:
         return see_other(doc_path(base_iri() + "source/" + stem))
     quads = list(state().store.quads_for_pattern(None, None, None, gnode))
     if ext in QUAD_FORMATS:
-        return rdf_response(quads, ext, vary=vary)
-    return rdf_response([q.triple for q in quads], ext, vary=vary)
+        resp = rdf_response(quads, ext, vary=vary)
+    else:
+        resp = rdf_response([q.triple for q in quads], ext, vary=vary)
+    if vary:  # answered in place: name the variant sent (LINKED_DATA.md)
+        resp.headers["Content-Location"] = f"/graph/{stem}.{ext}"
+    # The graph's own IRI (its name in mgkg.trig and in the VoID) and where it is described.
+    resp.headers["Link"] = (f'<{gname}>; rel="canonical", '
+                            f'</doc/dataset>; rel="describedby"')
+    return resp
 
 
