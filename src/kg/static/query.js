@@ -15,7 +15,8 @@
   var csvButton = document.getElementById("download-csv");
   var jsonButton = document.getElementById("download-json");
   var base = page.dataset.base;
-  var endpoint = page.dataset.endpoint || "/sparql";
+  var root = page.dataset.root || "";  // the sub-path behind a proxy ("" or "/mgkg")
+  var endpoint = page.dataset.endpoint || root + "/sparql";
   var prefixes = JSON.parse(page.dataset.prefixes || "{}");
   var last = null;
   var editor = null;
@@ -34,7 +35,7 @@
       // Prefix completion from this server; the class/property completers would ask an
       // outside vocabulary service, so they stay off.
       autocompleters: ["prefixes", "variables"],
-      prefixCcApi: "/prefixes.json",
+      prefixCcApi: root + "/prefixes.json",
       resizeable: true,
       editorHeight: "22em",
       screenReaderLabel: "SPARQL query",
@@ -66,8 +67,8 @@
   function localPath(iri) {
     if (!base || iri.indexOf(base) !== 0) return null;
     var rest = iri.slice(base.length);
-    if (rest.indexOf("ontology#") === 0) return "/ontology#" + rest.slice("ontology#".length);
-    return "/" + rest;
+    if (rest.indexOf("ontology#") === 0) return root + "/ontology#" + rest.slice("ontology#".length);
+    return root + "/" + rest;
   }
   function shorten(iri) {
     var best = null;
@@ -229,7 +230,7 @@
     link.addEventListener("click", function (event) {
       event.preventDefault();
       var name = link.dataset.example;
-      fetch("/queries/" + encodeURIComponent(name) + ".rq").then(function (resp) {
+      fetch(root + "/queries/" + encodeURIComponent(name) + ".rq").then(function (resp) {
         if (!resp.ok) throw new Error("could not load " + name + ".rq (" + resp.status + ")");
         return resp.text();
       }).then(function (text) {
@@ -238,7 +239,7 @@
           other.removeAttribute("aria-current");
         });
         link.setAttribute("aria-current", "true");
-        history.replaceState(null, "", "/?example=" + encodeURIComponent(name));
+        history.replaceState(null, "", root + "/?example=" + encodeURIComponent(name));
         return run();
       }).catch(function (err) { setStatus(err.message, true); });
     });

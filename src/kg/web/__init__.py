@@ -8,7 +8,7 @@ May import: the stages below (kg.core ... kg.endpoint). Reaches the running app 
 `kg.endpoint.state`, never by importing kg.app.
 """
 
-from . import dataset, ontology, querypage, sources, things  # noqa: F401  (registers routes)
+from . import dataset, mount, ontology, querypage, sources, things  # noqa: F401  (registers routes)
 from .common import bp
 
 __all__ = ["bp"]

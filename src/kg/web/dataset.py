@@ -32,6 +32,7 @@ from .common import (
     rdf_response,
     see_other,
 )
+from .mount import public_url
 from .things import DOC_OFFERS, format_links
 from .view import View, void_graph
 
@@ -39,7 +40,26 @@ from .view import View, void_graph
 
 
 def void_triples() -> list[ox.Triple]:
-    return [q.triple for q in state().store.quads_for_pattern(None, None, None, void_graph())]
+    """The VoID graph as served. Behind `--public-url`, the places of this deployment (its
+    endpoint, its downloads) are named where it really answers, next to the published
+    w3id.org ones: a copy served at http://host/mgkg/ tells clients to query
+    http://host/mgkg/sparql. The data's own IRIs (things, graphs, the data set) stay."""
+    triples = [q.triple for q in state().store.quads_for_pattern(None, None, None, void_graph())]
+    url = public_url()
+    if not url:
+        return triples
+    here = url.rstrip("/") + "/"
+    places = tuple(base_iri() + p for p in ("sparql", "download/"))
+    located = {VOIDNS + "sparqlEndpoint", VOIDNS + "dataDump", DCATNS + "endpointURL",
+               DCATNS + "downloadURL", DCATNS + "accessURL",
+               "http://www.w3.org/ns/sparql-service-description#endpoint"}
+    extra = []
+    for t in triples:
+        if (t.predicate.value in located and isinstance(t.object, ox.NamedNode)
+                and t.object.value.startswith(places)):
+            moved = ox.NamedNode(here + t.object.value[len(base_iri()):])
+            extra.append(ox.Triple(t.subject, t.predicate, moved))
+    return triples + extra
 
 
 @bp.get("/dataset")
