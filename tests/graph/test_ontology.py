@@ -100,9 +100,14 @@ def test_data_uses_only_declared_terms_and_owl2_datatypes(real_settings):
 
 def _hermit_consistent(path) -> None:
     world = owlready2.World()
-    onto = world.get_ontology(path.resolve().as_uri()).load()
-    with onto:
-        owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+    folder = str(path.resolve().parent)
+    owlready2.onto_path.insert(0, folder)  # mgkg.owl imports the ontology: ontology.owl here
+    try:
+        onto = world.get_ontology(path.resolve().as_uri()).load()
+        with onto:
+            owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+    finally:
+        owlready2.onto_path.remove(folder)
     assert list(world.inconsistent_classes()) == []
 
 

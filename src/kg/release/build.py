@@ -17,22 +17,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
 from .. import __version__
 from ..core.errors import KgError
-from ..core.namespaces import MG, MGR, MGS, ONTOLOGY_GRAPH, bind_all
+from ..core.namespaces import MG, MGR, MGS, ONTOLOGY_GRAPH, ONTOLOGY_IRI, bind_all
 from ..core.settings import Settings
 from ..input.corpus import Corpus
 from ..input.sources import SourceLibrary
 from ..validation.diagnostics import Report
 from ..validation.validate import validate_corpus
 from .canon import canonicalize_dataset, sorted_ntriples
+from .owl import CATALOG, catalog, owl_release
 from .void import describe, link_groups
 
 RELEASE_FILES = {
     "mgkg.ttl": "text/turtle",
     "mgkg.owl": "application/rdf+xml",
+    "catalog-v001.xml": "application/xml",
     "mgkg.nt": "application/n-triples",
     "mgkg.jsonld": "application/ld+json",
     "mgkg.trig": "application/trig",
@@ -69,7 +71,18 @@ def assemble(corpus: Corpus, sources: SourceLibrary) -> Dataset:
         graph = dataset.graph(corpus.named_graph(path))
         graph += corpus.graphs[path]
         add_offsets(graph, sources)
+        add_source_labels(graph)
     return dataset
+
+
+def add_source_labels(graph: Graph) -> None:
+    """A source document's title as its rdfs:label, where the record gives none: tools
+    that show things by rdfs:label (Protégé, owlready2, most RDF browsers) otherwise list
+    the documents by their hash-like IRIs."""
+    for doc in list(graph.subjects(RDF.type, MG.SourceDocument)):
+        if graph.value(doc, RDFS.label) is None:
+            for title in list(graph.objects(doc, DCTERMS.title)):
+                graph.add((doc, RDFS.label, title))
 
 
 def add_offsets(graph: Graph, sources: SourceLibrary) -> None:
@@ -152,7 +165,11 @@ def write_release(target: Path, dataset: Dataset, summary: dict, ontology: Graph
     whole = union(dataset)
     (target / "mgkg.nt").write_text(sorted_ntriples(whole), encoding="utf-8")
     whole.serialize(target / "mgkg.ttl", format="turtle", encoding="utf-8")
-    whole.serialize(target / "mgkg.owl", format="xml", encoding="utf-8")
+    owl_release(whole, summary["version"]).serialize(target / "mgkg.owl", format="xml",
+                                                     encoding="utf-8")
+    (target / CATALOG).write_text(
+        catalog(summary["version"], ontology.value(URIRef(ONTOLOGY_IRI), OWL.versionIRI)),
+        encoding="utf-8")
     whole.serialize(target / "mgkg.jsonld", format="json-ld", encoding="utf-8", auto_compact=True)
     dataset.serialize(target / "mgkg.trig", format="trig", encoding="utf-8")
     ontology.serialize(target / "ontology.ttl", format="turtle", encoding="utf-8")

@@ -276,6 +276,10 @@ def _header(graph: Graph, whole: Graph) -> None:
             graph.add((agent, RDF.type, FOAF.Agent))
             graph.add((agent, FOAF.name, creator))
             creator = agent
+        else:  # a resource in the ontology header, named there by rdfs:label
+            graph.add((creator, RDF.type, FOAF.Agent))
+            for name in whole.objects(creator, RDFS.label):
+                graph.add((creator, FOAF.name, Literal(str(name))))
         graph.add((d, DCTERMS.creator, creator))
         graph.add((d, DCTERMS.publisher, creator))
     for version_iri in whole.objects(onto, OWL.versionIRI):
