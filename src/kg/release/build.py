@@ -28,6 +28,7 @@ from ..input.sources import SourceLibrary
 from ..validation.diagnostics import Report
 from ..validation.validate import validate_corpus
 from .canon import canonicalize_dataset, sorted_ntriples
+from .jsonld import CONTEXT_FILE, context_document
 from .owl import CATALOG, catalog, owl_release
 from .void import describe, link_groups
 
@@ -35,6 +36,7 @@ RELEASE_FILES = {
     "mgkg.ttl": "text/turtle",
     "mgkg.owl": "application/rdf+xml",
     "catalog-v001.xml": "application/xml",
+    "context.jsonld": "application/ld+json",
     "mgkg.nt": "application/n-triples",
     "mgkg.jsonld": "application/ld+json",
     "mgkg.trig": "application/trig",
@@ -167,6 +169,7 @@ def write_release(target: Path, dataset: Dataset, summary: dict, ontology: Graph
     whole.serialize(target / "mgkg.ttl", format="turtle", encoding="utf-8")
     owl_release(whole, summary["version"]).serialize(target / "mgkg.owl", format="xml",
                                                      encoding="utf-8")
+    (target / CONTEXT_FILE).write_text(context_document(), encoding="utf-8")
     (target / CATALOG).write_text(
         catalog(summary["version"], ontology.value(URIRef(ONTOLOGY_IRI), OWL.versionIRI)),
         encoding="utf-8")

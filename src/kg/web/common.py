@@ -26,6 +26,7 @@ from flask import (
 from ..core.namespaces import PREFIXES, SD, VANN
 from ..endpoint.negotiate import Format, choose
 from ..endpoint.state import state
+from ..release import jsonld
 
 bp = Blueprint("pages", __name__)
 
@@ -225,12 +226,39 @@ def see_other(location: str) -> Response:
 def rdf_response(triples: Iterable[ox.Triple] | Iterable[ox.Quad], ext: str,
                  vary: bool = False) -> Response:
     media, fmt, _ = {**RDF_FORMATS, **QUAD_FORMATS}[ext]
+    if fmt == ox.RdfFormat.JSON_LD:
+        return _jsonld_response(list(triples))
     body = ox.serialize(list(triples), format=fmt,
                         prefixes=PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG,
                                                      ox.RdfFormat.RDF_XML) else None)
     resp = Response(body, content_type=content_type(media))
     if vary:
         resp.headers["Vary"] = "Accept"
+    return resp
+
+
+def wants_expanded() -> bool:
+    """`Accept: application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"`
+    (JSON-LD 1.1, section 9): the client asks for the expanded form."""
+    for part in (request.headers.get("Accept") or "").split(","):
+        media, _, params = part.partition(";")
+        if media.strip().lower() in ("application/ld+json", "application/json") \
+                and jsonld.EXPANDED_PROFILE in params:
+            return True
+    return False
+
+
+def _jsonld_response(triples: list[ox.Triple]) -> Response:
+    """Compacted against the published context, or expanded on request; so the answer
+    varies by Accept even at a .jsonld URL."""
+    if wants_expanded():
+        body = ox.serialize(triples, format=ox.RdfFormat.JSON_LD)
+        profile = jsonld.EXPANDED_PROFILE
+    else:
+        body = jsonld.compact(triples)
+        profile = "http://www.w3.org/ns/json-ld#compacted"
+    resp = Response(body, content_type=f'application/ld+json; profile="{profile}"')
+    resp.headers["Vary"] = "Accept"
     return resp
 
 

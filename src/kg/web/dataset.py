@@ -169,6 +169,24 @@ def dataset_view(triples: list[ox.Triple]) -> dict:
     }
 
 
+@bp.get("/kg")
+@bp.get("/kg/<version>")
+def full_graph_ontology(version: str | None = None) -> Response:
+    """The ontology IRI (and version IRI) of dist/mgkg.owl resolve to that file."""
+    return see_other("/download/mgkg.owl")
+
+
+@bp.get("/context.jsonld")
+def jsonld_context() -> Response:
+    """The @context every JSON-LD document of this server names
+    (https://w3id.org/mgkg/context.jsonld); the same bytes as dist/context.jsonld."""
+    from ..release.jsonld import context_document
+
+    resp = Response(context_document(), content_type="application/ld+json")
+    resp.headers["Cache-Control"] = "public, max-age=86400"
+    return resp
+
+
 # --------------------------------------------------------------------------- downloads
 
 
