@@ -27,6 +27,7 @@ from ..input.corpus import Corpus
 from ..input.sources import SourceLibrary
 from ..validation.diagnostics import Report
 from ..validation.validate import validate_corpus
+from .annotations import collections, file_name
 from .canon import canonicalize_dataset, sorted_ntriples
 from .jsonld import CONTEXT_FILE, context_document
 from .owl import CATALOG, catalog, owl_release
@@ -47,6 +48,16 @@ RELEASE_FILES = {
     "build-report.md": "text/markdown",
     "SHA256SUMS": "text/plain",
 }
+
+
+def release_files(dist: Path | None = None) -> dict[str, str]:
+    """Every file a release holds, with its media type: the fixed ones, and the evidence
+    annotations, one file per source (annotations-<stem>.jsonld) found in dist."""
+    files = dict(RELEASE_FILES)
+    if dist is not None and dist.is_dir():
+        for path in sorted(dist.glob(file_name("*"))):
+            files[path.name] = "application/ld+json"
+    return files
 
 
 class BuildFailed(KgError):
@@ -163,8 +174,11 @@ def report_markdown(summary: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_release(target: Path, dataset: Dataset, summary: dict, ontology: Graph) -> None:
+def write_release(target: Path, dataset: Dataset, summary: dict, ontology: Graph,
+                  sources: SourceLibrary) -> None:
     whole = union(dataset)
+    for stem, text in collections(dataset, sources).items():
+        (target / file_name(stem)).write_text(text, encoding="utf-8")
     (target / "mgkg.nt").write_text(sorted_ntriples(whole), encoding="utf-8")
     whole.serialize(target / "mgkg.ttl", format="turtle", encoding="utf-8")
     owl_release(whole, summary["version"]).serialize(target / "mgkg.owl", format="xml",
@@ -221,7 +235,7 @@ def build(settings: Settings) -> BuildResult:
     staging = Path(tempfile.mkdtemp(prefix=f".{dist.name}.tmp-", dir=dist.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; a release is for everyone to read
     try:
-        write_release(staging, dataset, summary, ontology)
+        write_release(staging, dataset, summary, ontology, sources)
         swap_into_place(staging, dist)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -229,4 +243,4 @@ def build(settings: Settings) -> BuildResult:
     return BuildResult(dist, summary, report)
 
 
-__all__ = ["build", "BuildFailed", "BuildResult", "RELEASE_FILES"]
+__all__ = ["build", "BuildFailed", "BuildResult", "RELEASE_FILES", "release_files"]

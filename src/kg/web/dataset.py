@@ -19,6 +19,7 @@ from .common import (
     FOAFNS,
     RDF,
     RDF_FORMATS,
+    SLUG_RE,
     TYPE,
     VOIDNS,
     base_iri,
@@ -191,9 +192,27 @@ def jsonld_context() -> Response:
 
 
 def release_files() -> dict[str, str]:
-    from ..release.build import RELEASE_FILES  # the one list of what a release holds
+    from ..release.build import release_files as files  # the one list of a release's files
 
-    return RELEASE_FILES
+    return files(state().settings.dist_dir)
+
+
+@bp.get("/annotations/<stem>")
+def annotations(stem: str) -> Response:
+    """The evidence quoted from one source as a W3C Web Annotation collection
+    (https://w3id.org/mgkg/annotations/<stem>; the file annotations-<stem>.jsonld)."""
+    from ..release.annotations import file_name
+
+    path = state().settings.dist_dir / file_name(stem)
+    if not SLUG_RE.match(stem) or not path.is_file():
+        return Response(f"404 Not Found: no annotations for a source {stem!r}; the "
+                        f"collections are listed at /download/.\n", status=404,
+                        mimetype="text/plain")
+    resp = send_file(path, mimetype="application/ld+json", conditional=True, etag=True,
+                     max_age=300)
+    resp.headers["Content-Type"] = ('application/ld+json; '
+                                    'profile="http://www.w3.org/ns/anno.jsonld"')
+    return resp
 
 
 @bp.get("/download/")
