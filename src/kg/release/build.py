@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
-import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +25,7 @@ from ..input.sources import SourceLibrary
 from ..validation.diagnostics import Report
 from ..validation.validate import validate_corpus
 from .canon import canonicalize_dataset, sorted_ntriples
+from .swap import publish, staging_dir
 from .void import describe, link_groups
 
 RELEASE_FILES = {
@@ -170,22 +168,6 @@ def write_release(target: Path, dataset: Dataset, summary: dict, ontology: Graph
     (target / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
 
 
-def swap_into_place(staging: Path, dist: Path) -> None:
-    """Replace dist/ by staging/ with two renames; put the old release back on failure."""
-    backup = None
-    if dist.exists():
-        backup = dist.with_name(f"{dist.name}.old-{os.getpid()}-{int(time.time() * 1000)}")
-        os.replace(dist, backup)
-    try:
-        os.replace(staging, dist)
-    except BaseException:
-        if backup is not None:
-            os.replace(backup, dist)
-        raise
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)
-
-
 def build(settings: Settings) -> BuildResult:
     sources = SourceLibrary(settings.seeds_dir)
     corpus = Corpus.load(settings)
@@ -198,11 +180,10 @@ def build(settings: Settings) -> BuildResult:
     summary = summarize(dataset, union(dataset), report)
     dist = settings.dist_dir
     dist.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dist.name}.tmp-", dir=dist.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; a release is for everyone to read
+    staging = staging_dir(dist)
     try:
         write_release(staging, dataset, summary, ontology)
-        swap_into_place(staging, dist)
+        publish(staging, dist)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
