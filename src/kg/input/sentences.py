@@ -213,10 +213,10 @@ def split_sentences(raw: str) -> Segmentation:
         if ln.kind != prev_kind and prev_kind in ("text", "footnote"):
             close()  # footnote text never runs into body text
             done = True
-        elif prev_kind == "blank" and current.pieces:
-            if done or not body.lstrip()[:1].islower():
-                close()
-                done = True
+        elif prev_kind == "blank" and current.pieces and (
+                done or not body.lstrip()[:1].islower()):
+            close()
+            done = True
         first = body.lstrip()[:1]
         if done and current.pieces and (first.isupper() or first.isdigit()
                                         or first in _OPENERS):

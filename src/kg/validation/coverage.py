@@ -9,9 +9,9 @@ Every sentence of a seed text (kg.input.sentences) ends up in one of three state
   it takes at least half of, not the one whose last words it borrows.
 * **set aside**: not covered, and a decision says why (same overlap rule): a curator's,
   from data/coverage/<stem>.tsv (kg.validation.setaside), or one of the splitter's
-  mechanical rules: a heading, footnote text, the reference list, or a sentence repeating an earlier one of
-  the same document word for word (at least 40 characters: the duplicated WTO section of
-  001). A curator's decision wins over a rule's.
+  mechanical rules: a heading, footnote text, the reference list, or a sentence
+  repeating an earlier one of the same document word for word (at least 40 characters:
+  the duplicated WTO section of 001). A curator's decision wins over a rule's.
 * **uncovered**: neither; `kg coverage --uncovered` lists them to work from.
 
 Per source it also reports how much of the graph is free text: the share of facts
@@ -34,7 +34,7 @@ from ..core.settings import Settings
 from ..input.corpus import Corpus
 from ..input.sentences import Sentence, split_sentences
 from ..input.sources import SourceLibrary, SourceText
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, relative
 from .setaside import REASONS, SetAside, read_setasides
 
 FREE_TEXT = (MG.statement, MG.migrationRole, MG.mandate, MG.structure, RDFS.comment)
@@ -134,30 +134,23 @@ def evidence_quotes(corpus: Corpus, stem: str) -> list[str]:
 
 
 def free_text_counts(corpus: Corpus, stem: str) -> tuple[int, int, int]:
-    """(facts, facts carried by a free-text property, facts carried only by one)."""
+    """(facts, facts carried by a free-text property, facts carried only by one): a fact
+    is an evidence axiom of the source; it is carried only by free text when its property
+    is in FREE_TEXT and no axiom citing the same quote has a property outside it."""
     g = corpus.data
-    by_quote: dict[str, list[URIRef]] = defaultdict(list)
-    facts = []
+    facts: list[tuple[URIRef, list[str]]] = []
+    by_quote: dict[str, set] = defaultdict(set)
     for ax in g.subjects(DCTERMS.source, MGS[stem]):
         if (ax, RDF.type, OWL.Axiom) not in g:
             continue
         prop = g.value(ax, OWL.annotatedProperty)
-        facts.append(prop)
-        for q in g.objects(ax, MG.quote):
-            by_quote[str(q)].append(prop)
-    free = 0
-    only = 0
-    for ax in g.subjects(DCTERMS.source, MGS[stem]):
-        if (ax, RDF.type, OWL.Axiom) not in g:
-            continue
-        prop = g.value(ax, OWL.annotatedProperty)
-        if prop not in FREE_TEXT:
-            continue
-        free += 1
         quotes = [str(q) for q in g.objects(ax, MG.quote)]
-        if all(p in FREE_TEXT for q in quotes for p in by_quote[q]):
-            only += 1
-    return len(facts), free, only
+        facts.append((prop, quotes))
+        for q in quotes:
+            by_quote[q].add(prop)
+    free = [quotes for prop, quotes in facts if prop in FREE_TEXT]
+    only = [q for q in free if all(p in FREE_TEXT for x in q for p in by_quote[x])]
+    return len(facts), len(free), len(only)
 
 
 def source_coverage(text: SourceText, quotes: list[str], setasides: list[SetAside],
@@ -190,20 +183,29 @@ def source_coverage(text: SourceText, quotes: list[str], setasides: list[SetAsid
                           len(quotes), len(quotes) - len(spans), *free, unused)
 
 
+class UnknownSource(KgError):
+    exit_code = 2
+
+
 def compute(settings: Settings, only: str | None = None) -> dict[str, SourceCoverage]:
     """Coverage of every source (or of one); CoverageInputError if the input is bad."""
     sources = SourceLibrary(settings.seeds_dir)
-    texts = sources.texts
-    if only is not None and only not in texts:
-        raise KgError(f"no source {only!r}: the sources are " + ", ".join(texts))
+    if only is not None and only not in sources.texts:
+        raise UnknownSource(f"no source {only!r}: the sources are " + ", ".join(sources.texts))
     corpus = Corpus.load(settings)
     if corpus.syntax_errors:
         raise CoverageInputError([
-            Diagnostic("error", "syntax", e.message, str(e.path), e.line)
+            Diagnostic("error", "syntax", e.message, relative(e.path, settings.root), e.line)
             for e in corpus.syntax_errors])
-    setasides, problems = read_setasides(settings, sources)
+    result = compute_corpus(corpus, sources)
+    return {stem: cov for stem, cov in result.items() if only is None or stem == only}
+
+
+def compute_corpus(corpus: Corpus, sources: SourceLibrary) -> dict[str, SourceCoverage]:
+    """Coverage of every source from parsed data (the build calls this with its corpus)."""
+    setasides, problems = read_setasides(corpus.settings, sources)
     out = {}
-    for stem, text in texts.items():
+    for stem, text in sources.texts.items():
         mine = [d for d in setasides if d.stem == stem]
         cov = source_coverage(text, evidence_quotes(corpus, stem), mine,
                               free_text_counts(corpus, stem))
@@ -212,8 +214,7 @@ def compute(settings: Settings, only: str | None = None) -> dict[str, SourceCove
                                 "every sentence it touches and lies inside none: copy the "
                                 "whole sentence", d.file, d.line)
                      for d in cov.unused_setasides]
-        if only is None or stem == only:
-            out[stem] = cov
+        out[stem] = cov
     if problems:
         raise CoverageInputError(sorted(problems, key=lambda p: (p.file or "", p.line or 0)))
     return out
@@ -259,7 +260,7 @@ def to_text(result: dict[str, SourceCoverage], *, uncovered: bool = False) -> st
             f"{e[SET_ASIDE]:>5} ({sh[SET_ASIDE]:6.1%}) {e[UNCOVERED]:>5} ({sh[UNCOVERED]:6.1%}) "
             f"{e['free_text_only_facts']:>5}/{e['facts']:<5} ({e['free_text_only_share']:6.1%})")
     lines.append("")
-    for stem, cov in result.items():
+    for stem in result:
         e = doc["sources"][stem]
         reasons = ", ".join(f"{k} {v}" for k, v in e["set_aside_by_reason"].items()) or "none"
         lines.append(f"{stem}: set aside by curators {e['set_aside_by']['curator']}, by rule "
