@@ -28,7 +28,7 @@ text skips the number. Sentences are then cut in the stream of text lines:
 * before a line starting with a bullet or a dash (a list item);
 * around a **heading**: a text line of at most 8 words, not ending in punctuation,
   starting with a capital, a digit or a roman numeral, that follows a sentence end (or a
-  blank line, or the start) and is followed by a capital, a bullet or a blank line.
+  blank line, or the start) and is not followed by a line starting in lower case.
 
 Every sentence after a heading "References" or "Bibliography" is of kind "reference" (the
 reference list runs to the end of the text). A sentence has the kind "sentence",
@@ -151,12 +151,10 @@ def _is_heading(raw: str, lines: list[Line], i: int, prev_done: bool) -> bool:
                                     or _ROMAN.match(body)):
         return False
     for ln in lines[i + 1:]:
-        if ln.kind in ("page-number", "bullet-glyph"):
+        if ln.kind in ("page-number", "bullet-glyph", "blank"):
             continue
-        if ln.kind == "blank":
-            return True
-        nxt = raw[ln.start:ln.end].lstrip()
-        return nxt[:1].isupper() or nxt[:1].isdigit() or nxt[:1] in _OPENERS
+        nxt = raw[ln.start:ln.end].lstrip()[:1]
+        return not nxt.islower()  # a capital, a digit, a quote, a bullet: a new start
     return True
 
 
@@ -167,6 +165,8 @@ def _cuts(text: str) -> list[int]:
         nxt = m.group(1)
         if not (nxt.isupper() or nxt.isdigit() or nxt in _OPENERS):
             continue
+        if re.fullmatch(r"\s*\d{1,2}\s*", text[m.end():]):
+            continue  # a footnote marker ends the line: it belongs to this sentence
         if text[m.start()] == ".":
             word = re.search(r"(\S+)$", text[:m.start()])
             token = word.group(1).lstrip(_OPENERS).casefold() if word else ""
