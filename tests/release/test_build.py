@@ -136,3 +136,34 @@ def test_build_report_counts(mini_settings):
 
 def test_mini_fixture_is_the_committed_one():
     assert (MINI_DATA / "001_4f7e06674fa94512.ttl").is_file()
+
+
+def test_release_carries_the_coverage_of_every_source(real_settings):
+    """dist/coverage.json: every sentence of every source with its state, the same figures
+    `kg coverage` reports, and listed in SHA256SUMS."""
+    from kg.validation.coverage import compute
+
+    doc = json.loads((real_settings.dist_dir / "coverage.json").read_text(encoding="utf-8"))
+    assert len(doc["sources"]) == len(list(SEEDS.glob("*.txt")))
+    fresh = compute(real_settings)
+    for stem, entry in doc["sources"].items():
+        assert len(entry["sentence_list"]) == entry["sentences"]
+        assert entry["covered"] + entry["set-aside"] + entry["uncovered"] == entry["sentences"]
+        assert (entry["covered"], entry["uncovered"]) == (
+            fresh[stem].counts()["covered"], fresh[stem].counts()["uncovered"])
+    assert "coverage.json" in (real_settings.dist_dir / "SHA256SUMS").read_text()
+
+
+def test_a_bad_set_aside_file_refuses_the_build_and_keeps_dist(tmp_path):
+    from kg.validation.coverage import CoverageInputError
+
+    settings = make_project(tmp_path / "p")
+    build(settings)
+    before = snapshot(settings.dist_dir)
+    (settings.data_dir / "coverage").mkdir()
+    (settings.data_dir / "coverage" / "001_4f7e06674fa94512.tsv").write_text(
+        "boring\tIntroduction\n", encoding="utf-8")
+    with pytest.raises(CoverageInputError, match=r"001_4f7e06674fa94512\.tsv:1: "
+                                                 r"error\[setaside-reason\]"):
+        build(settings)
+    assert snapshot(settings.dist_dir) == before
