@@ -263,9 +263,9 @@ def to_text(result: dict[str, SourceCoverage], *, uncovered: bool = False) -> st
     for stem in result:
         e = doc["sources"][stem]
         reasons = ", ".join(f"{k} {v}" for k, v in e["set_aside_by_reason"].items()) or "none"
-        lines.append(f"{stem}: set aside by curators {e['set_aside_by']['curator']}, by rule "
-                     f"{e['set_aside_by']['rule']} ({reasons}); "
-                     f"{e['quotes']} quotes, {e['quotes_not_located']} not located")
+        lines.append(f"{stem}: set aside {e[SET_ASIDE]} (by curators "
+                     f"{e['set_aside_by']['curator']}, by rule {e['set_aside_by']['rule']}): "
+                     f"{reasons}; {e['quotes']} quotes, {e['quotes_not_located']} not located")
     lines.append(f"overlap rule: {OVERLAP_RULE}")
     if uncovered:
         for stem, cov in result.items():
