@@ -23,22 +23,18 @@ from flask import (
     request,
 )
 
-from ..core.namespaces import PREFIXES
+from ..core.namespaces import PREFIXES, SD, VANN
+from ..endpoint.negotiate import Format, choose
 from ..endpoint.state import state
 
 bp = Blueprint("pages", __name__)
 
 # --------------------------------------------------------------------------- vocabulary
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-VOIDNS = "http://rdfs.org/ns/void#"
-DCATNS = "http://www.w3.org/ns/dcat#"
-FOAFNS = "http://xmlns.com/foaf/0.1/"
+# Namespace IRIs as plain strings (pages build oxigraph terms), from the one table.
+RDF, RDFS, OWL, SKOS = (PREFIXES[p] for p in ("rdf", "rdfs", "owl", "skos"))
+DCT, XSD, VOIDNS, DCATNS, FOAFNS = (PREFIXES[p] for p in ("dcterms", "xsd", "void", "dcat",
+                                                          "foaf"))
 
 
 RdfTerm = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -109,8 +105,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
 SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~%-]*$")
 # Prefixes for display only (the ontology uses them, the SPARQL prefix table does not).
-DISPLAY_PREFIXES = {**PREFIXES, "vann": "http://purl.org/vocab/vann/",
-                    "sd": "http://www.w3.org/ns/sparql-service-description#"}
+DISPLAY_PREFIXES = {**PREFIXES, "vann": str(VANN), "sd": str(SD)}
 # Words for the few standard terms the ontology uses without giving them a label, so a
 # page says "subclass of", not "rdfs:subClassOf".
 FALLBACK_LABELS = {
@@ -123,8 +118,8 @@ FALLBACK_LABELS = {
     OWL + "Class": "OWL class", OWL + "NamedIndividual": "named individual",
     OWL + "Thing": "thing", OWL + "Axiom": "axiom (evidence annotation)",
     OWL + "equivalentClass": "equivalent class", OWL + "disjointWith": "disjoint with",
-    "http://purl.org/vocab/vann/preferredNamespacePrefix": "preferred namespace prefix",
-    "http://purl.org/vocab/vann/preferredNamespaceUri": "preferred namespace URI",
+    VANN + "preferredNamespacePrefix": "preferred namespace prefix",
+    VANN + "preferredNamespaceUri": "preferred namespace URI",
 }
 
 
@@ -182,25 +177,27 @@ def anchor(iri: str) -> str:
 # --------------------------------------------------------------------------- negotiation
 
 
+def _page_formats() -> dict[str, Format]:
+    """The representations of pages and documents as the endpoint's negotiation knows
+    formats, so that /sparql and the pages follow the same Accept rules."""
+    aliases: dict[str, list[str]] = {}
+    for media, ext in ALIASES.items():
+        aliases.setdefault(ext, []).append(media)
+    out = {"html": Format("html", "text/html", tuple(aliases.get("html", ())))}
+    for ext, (media, _, _) in {**RDF_FORMATS, **QUAD_FORMATS}.items():
+        out[ext] = Format(ext, media, tuple(aliases.get(ext, ())))
+    return out
+
+
+PAGE_FORMATS = _page_formats()
+
+
 def negotiate(offers: list[str]) -> str | None:
     """The extension of the best representation for the request's Accept header, None if
     nothing offered is acceptable (the caller answers 406). `offers` are extensions in
     server preference order; "html" first makes browsers and `*/*` get the page."""
-    accept = request.accept_mimetypes
-    if not accept:
-        return offers[0]
-    types: list[str] = []
-    owner: dict[str, str] = {}
-    for ext in offers:
-        media = "text/html" if ext == "html" else {**RDF_FORMATS, **QUAD_FORMATS}[ext][0]
-        types.append(media)
-        owner[media] = ext
-    for media, ext in ALIASES.items():
-        if ext in offers and media not in owner:
-            types.append(media)
-            owner[media] = ext
-    best = accept.best_match(types)
-    return owner.get(best) if best else None
+    best = choose(request.headers.get("Accept"), tuple(PAGE_FORMATS[e] for e in offers))
+    return best.name if best else None
 
 
 def not_acceptable(offers: list[str]) -> Response:
