@@ -190,3 +190,34 @@ def test_a_dist_folder_from_before_is_replaced_by_the_link(tmp_path):
     (settings.dist_dir / "old.txt").write_text("from an older build", encoding="utf-8")
     build(settings)
     assert settings.dist_dir.is_symlink() and not (settings.dist_dir / "old.txt").exists()
+
+
+def test_release_carries_the_coverage_of_every_source(real_settings):
+    """dist/coverage.json: every sentence of every source with its state, the same figures
+    `kg coverage` reports, and listed in SHA256SUMS."""
+    from kg.validation.coverage import compute
+
+    doc = json.loads((real_settings.dist_dir / "coverage.json").read_text(encoding="utf-8"))
+    assert len(doc["sources"]) == len(list(SEEDS.glob("*.txt")))
+    fresh = compute(real_settings)
+    for stem, entry in doc["sources"].items():
+        assert len(entry["sentence_list"]) == entry["sentences"]
+        assert entry["covered"] + entry["set-aside"] + entry["uncovered"] == entry["sentences"]
+        assert (entry["covered"], entry["uncovered"]) == (
+            fresh[stem].counts()["covered"], fresh[stem].counts()["uncovered"])
+    assert "coverage.json" in (real_settings.dist_dir / "SHA256SUMS").read_text()
+
+
+def test_a_bad_set_aside_file_refuses_the_build_and_keeps_dist(tmp_path):
+    from kg.validation.coverage import CoverageInputError
+
+    settings = make_project(tmp_path / "p")
+    build(settings)
+    before = snapshot(settings.dist_dir)
+    (settings.data_dir / "coverage").mkdir()
+    (settings.data_dir / "coverage" / "001_4f7e06674fa94512.tsv").write_text(
+        "boring\tIntroduction\n", encoding="utf-8")
+    with pytest.raises(CoverageInputError, match=r"001_4f7e06674fa94512\.tsv:1: "
+                                                 r"error\[setaside-reason\]"):
+        build(settings)
+    assert snapshot(settings.dist_dir) == before

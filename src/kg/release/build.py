@@ -22,6 +22,8 @@ from ..core.namespaces import MG, MGR, MGS, ONTOLOGY_GRAPH, bind_all
 from ..core.settings import Settings
 from ..input.corpus import Corpus
 from ..input.sources import SourceLibrary
+from ..validation.coverage import SourceCoverage, compute_corpus
+from ..validation.coverage import to_json as coverage_json
 from ..validation.diagnostics import Report
 from ..validation.validate import validate_corpus
 from .canon import canonicalize_dataset, sorted_ntriples
@@ -39,6 +41,7 @@ RELEASE_FILES = {
     "ontology.owl": "application/rdf+xml",
     "build-report.json": "application/json",
     "build-report.md": "text/markdown",
+    "coverage.json": "application/json",
     "SHA256SUMS": "text/plain",
 }
 
@@ -146,7 +149,8 @@ def report_markdown(summary: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_release(target: Path, dataset: Dataset, summary: dict, ontology: Graph) -> None:
+def write_release(target: Path, dataset: Dataset, summary: dict, ontology: Graph,
+                  coverage: dict[str, SourceCoverage] | None = None) -> None:
     whole = union(dataset)
     (target / "mgkg.nt").write_text(sorted_ntriples(whole), encoding="utf-8")
     whole.serialize(target / "mgkg.ttl", format="turtle", encoding="utf-8")
@@ -161,6 +165,11 @@ def write_release(target: Path, dataset: Dataset, summary: dict, ontology: Graph
     (target / "build-report.json").write_text(
         json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (target / "build-report.md").write_text(report_markdown(summary), encoding="utf-8")
+    # Every sentence of every source with its state, for the source pages and for anyone
+    # who wants to see what the graph leaves out (`kg coverage --format json` per source).
+    (target / "coverage.json").write_text(
+        json.dumps(coverage_json(coverage or {}, sentences="all"), indent=1,
+                   ensure_ascii=False) + "\n", encoding="utf-8")
     sums = []
     for name in sorted(p.name for p in target.iterdir() if p.is_file()):
         digest = hashlib.sha256((target / name).read_bytes()).hexdigest()
@@ -174,6 +183,7 @@ def build(settings: Settings) -> BuildResult:
     report = validate_corpus(corpus, sources)
     if not report.ok:
         raise BuildFailed(report)
+    coverage = compute_corpus(corpus, sources)  # bad set-aside files stop the build here
     dataset = canonicalize_dataset(assemble(corpus, sources))
     bind_all(dataset)
     ontology = dataset.graph(ONTOLOGY_GRAPH)
@@ -182,7 +192,7 @@ def build(settings: Settings) -> BuildResult:
     dist.parent.mkdir(parents=True, exist_ok=True)
     staging = staging_dir(dist)
     try:
-        write_release(staging, dataset, summary, ontology)
+        write_release(staging, dataset, summary, ontology, coverage)
         publish(staging, dist)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
