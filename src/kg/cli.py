@@ -1,4 +1,4 @@
-"""The `kg` command line: build, validate, check, query, serve."""
+"""The `kg` command line: build, validate, check, coverage, query, serve."""
 
 from __future__ import annotations
 
@@ -92,6 +92,19 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_coverage(args: argparse.Namespace) -> int:
+    """Sentences of each source covered by evidence, set aside, or neither. A report:
+    exit 0 whatever the figures; 2 if the input (set-aside files, data) is bad."""
+    from .validation.coverage import compute, report_json, to_text
+
+    result = compute(_settings(args), only=args.source)
+    if args.format == "json":
+        print(report_json(result, uncovered=args.uncovered))
+    else:
+        print(to_text(result, uncovered=args.uncovered))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import run
 
@@ -153,6 +166,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.add_argument("--dist", type=Path, help="release directory (default dist/)")
     p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("coverage",
+                       help="per source: sentences covered by evidence, set aside, uncovered")
+    p.add_argument("--source", metavar="STEM", help="only this source (seed file stem)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--uncovered", action="store_true",
+                   help="also list the uncovered sentences, with their offsets")
+    p.set_defaults(func=cmd_coverage)
 
     p = sub.add_parser("diagram", help="draw the ontology as SVG (docs/model.svg)")
     p.add_argument("--out", help="output file (default docs/model.svg)")

@@ -149,3 +149,88 @@ def test_build_report_counts(mini_settings):
 
 def test_mini_fixture_is_the_committed_one():
     assert (MINI_DATA / "001_4f7e06674fa94512.ttl").is_file()
+
+
+def test_dist_is_switched_in_one_step_and_old_releases_are_pruned(tmp_path):
+    """dist is a link to a complete release folder, replaced by one rename; the release
+    before stays for readers that hold it, the one before that is removed."""
+    from kg.release.swap import releases_dir
+
+    settings = make_project(tmp_path / "p")
+    dist = settings.dist_dir
+    build(settings)
+    assert dist.is_symlink() and (dist / "mgkg.trig").is_file()
+    first = dist.resolve()
+    data = settings.data_dir / "001_4f7e06674fa94512.ttl"
+    held = []
+    for n in (2, 3):  # a different release each time: a label changes
+        text = data.read_text(encoding="utf-8")
+        assert '"International Organization for Migration' in text
+        data.write_text(text.replace('"International Organization for Migration',
+                                     f'"International Organization for Migration {n}', 1),
+                        encoding="utf-8")
+        build(settings)
+        held.append(dist.resolve())
+    releases = sorted(p for p in releases_dir(dist).iterdir())
+    assert releases == sorted(held) and first not in releases
+    assert "Migration 3" in (dist / "mgkg.nt").read_text(encoding="utf-8")
+
+
+def test_a_killed_build_leaves_nothing_the_next_build_keeps(tmp_path):
+    """What a build killed mid-write leaves (a staging folder of a process that is gone,
+    a temporary link, an old-style .dist.tmp-* folder) is removed by the next build."""
+    from kg.release.swap import releases_dir
+
+    settings = make_project(tmp_path / "p")
+    build(settings)
+    dist = settings.dist_dir
+    dead = 2**22 + 12345  # above any pid this machine hands out (pid_max is 2**22)
+    stale = releases_dir(dist) / f"tmp-{dead}-abc"
+    stale.mkdir()
+    (stale / "mgkg.nt").write_text("half", encoding="utf-8")
+    link = dist.with_name(f"{dist.name}.link-{dead}")
+    link.symlink_to(stale)
+    old_style = dist.parent / f".{dist.name}.tmp-xyz"
+    old_style.mkdir()
+    build(settings)
+    assert not stale.exists() and not link.is_symlink() and not old_style.exists()
+    assert set(snapshot(dist)) == set(RELEASE_FILES)
+
+
+def test_a_dist_folder_from_before_is_replaced_by_the_link(tmp_path):
+    settings = make_project(tmp_path / "p")
+    settings.dist_dir.mkdir(parents=True)
+    (settings.dist_dir / "old.txt").write_text("from an older build", encoding="utf-8")
+    build(settings)
+    assert settings.dist_dir.is_symlink() and not (settings.dist_dir / "old.txt").exists()
+
+
+def test_release_carries_the_coverage_of_every_source(real_settings):
+    """dist/coverage.json: every sentence of every source with its state, the same figures
+    `kg coverage` reports, and listed in SHA256SUMS."""
+    from kg.validation.coverage import compute
+
+    doc = json.loads((real_settings.dist_dir / "coverage.json").read_text(encoding="utf-8"))
+    assert len(doc["sources"]) == len(list(SEEDS.glob("*.txt")))
+    fresh = compute(real_settings)
+    for stem, entry in doc["sources"].items():
+        assert len(entry["sentence_list"]) == entry["sentences"]
+        assert entry["covered"] + entry["set-aside"] + entry["uncovered"] == entry["sentences"]
+        assert (entry["covered"], entry["uncovered"]) == (
+            fresh[stem].counts()["covered"], fresh[stem].counts()["uncovered"])
+    assert "coverage.json" in (real_settings.dist_dir / "SHA256SUMS").read_text()
+
+
+def test_a_bad_set_aside_file_refuses_the_build_and_keeps_dist(tmp_path):
+    from kg.validation.coverage import CoverageInputError
+
+    settings = make_project(tmp_path / "p")
+    build(settings)
+    before = snapshot(settings.dist_dir)
+    (settings.data_dir / "coverage").mkdir()
+    (settings.data_dir / "coverage" / "001_4f7e06674fa94512.tsv").write_text(
+        "boring\tIntroduction\n", encoding="utf-8")
+    with pytest.raises(CoverageInputError, match=r"001_4f7e06674fa94512\.tsv:1: "
+                                                 r"error\[setaside-reason\]"):
+        build(settings)
+    assert snapshot(settings.dist_dir) == before

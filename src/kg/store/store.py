@@ -53,7 +53,9 @@ def load_store(settings: Settings, path: Path | None = None) -> ox.Store:
     Every reader of the store (the endpoint's workers, `kg query`, the pages, the tests)
     thus asks the same question the same way: the default graph is the union as a set,
     and a query's own FROM clauses are honoured."""
-    path = path or ensure_release(settings)
+    # Resolved first: dist is a link that a build may switch while this reads, and the
+    # dataset and its description must come from the same release.
+    path = (path or ensure_release(settings)).resolve()
     store = ox.Store()
     store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
     void = path.parent / VOID_FILE

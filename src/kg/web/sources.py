@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +44,7 @@ from .things import (
     seed_only,
     split_ext,
 )
-from .view import Node, view
+from .view import Node, app_cache, view
 
 # --------------------------------------------------------------------------- sources
 
@@ -89,6 +90,19 @@ def source_blocks(source_iri: str) -> list[QuoteBlock]:
     return out
 
 
+def source_coverage(stem: str) -> dict | None:
+    """The source's sentences and their states, from the release's coverage.json (written
+    by `kg build`); None when the release has none (an older release)."""
+    path = state().settings.dist_dir / "coverage.json"
+    if not path.is_file():
+        return None
+    cache = app_cache()
+    key = ("coverage", path.stat().st_mtime_ns)
+    if key not in cache:
+        cache[key] = json.loads(path.read_text(encoding="utf-8"))
+    return cache[key]["sources"].get(stem)
+
+
 def source_record(iri: str) -> list[tuple[Node, list[Node]]]:
     v = view()
     rows: dict[ox.NamedNode, list] = defaultdict(list)
@@ -130,6 +144,7 @@ def doc_source(name: str) -> Response:
                 citation=v.citation(iri_node(iri)) if known else None,
                 record=source_record(iri) if known else [], blocks=blocks,
                 n_facts=n_facts, n_figures=n_figures, formats=format_links(iri),
+                coverage=source_coverage(stem),
                 graph=base_iri() + "graph/" + stem)
 
 
