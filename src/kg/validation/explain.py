@@ -130,16 +130,19 @@ def shacl_diagnostics(shapes: Shapes | None, data: Graph, maker: DiagnosticMaker
     start = time.perf_counter()
     outcome = run(shapes, data)
     timings["shacl"] = time.perf_counter() - start
-    return diagnostics(shapes, outcome, maker, skip_properties)
+    return diagnostics(shapes, outcome, maker, skip_properties, skip_ill_typed=True)
 
 
 def diagnostics(shapes: Shapes, outcome: Outcome, maker: DiagnosticMaker,
-                skip_properties: set | None = None) -> list[Diagnostic]:
+                skip_properties: set | None = None,
+                skip_ill_typed: bool = False) -> list[Diagnostic]:
+    """One diagnostic per result; in the project's validation, results about undeclared
+    properties and ill-typed literals are left to the checks that already reported them."""
     skip = skip_properties or set()
     reporter = ResultReporter(shapes, maker, outcome.report)
     return [reporter.diagnostic(r) for r in outcome.results
             if r.path not in skip
-            and not (isinstance(r.value, Literal) and r.value.ill_typed)]
+            and not (skip_ill_typed and isinstance(r.value, Literal) and r.value.ill_typed)]
 
 
 

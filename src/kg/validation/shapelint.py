@@ -175,16 +175,15 @@ class _Linter:
             tree = parseQuery(head + text)
         except Exception as exc:  # noqa: BLE001 - pyparsing and rdflib raise assorted errors
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
-            unknown = re.search(r"Unknown namespace prefix : (\S+)", str(exc))
-            if unknown:
-                self.refuse(where, owner, construct,
-                            f"the prefix {unknown.group(1)}: is not declared for this query "
-                            f"(SHACL takes prefixes only from sh:prefixes/owl:imports*/"
-                            f"sh:declare, not from the file's @prefix lines)")
-            else:
-                self.refuse(where, owner, construct, f"not a valid SPARQL query: {message}")
+            self.refuse(where, owner, construct, f"not a valid SPARQL query: {message}")
             return
         query = tree[1]
+        for prefix in sorted({_get(n, "prefix") or "" for n in _all(tree, "pname")}
+                             - set(declared)):
+            self.refuse(self.at(where, text, rf"(?<![\w.-]){re.escape(prefix)}:"), owner,
+                        construct, f"the prefix {prefix}: is not declared for this query "
+                        f"(SHACL takes prefixes only from sh:prefixes/owl:imports*/"
+                        f"sh:declare, not from the file's @prefix lines)")
         kind = "SelectQuery" if prop == SH.select else "AskQuery"
         if query.name != kind:
             self.refuse(where, owner, construct, f"must be a {kind[:-5].upper()} query")
