@@ -34,8 +34,8 @@ def serve_inline(root: str, port: int, threads: int) -> None:
 
     from kg.app import create_app, state
     from kg.core.settings import Settings
-    from kg.endpoint.executor import Limits, evaluate
-    from kg.store.store import load_store, materialize_union
+    from kg.endpoint.evaluate import Limits, evaluate
+    from kg.store.store import load_store
 
     settings = Settings.from_env(root=Path(root), port=port, threads=threads)
     store = load_store(settings)
@@ -49,7 +49,6 @@ def serve_inline(root: str, port: int, threads: int) -> None:
             return evaluate(served, job, self.limits)
 
     served = load_store(settings)
-    materialize_union(served)
     with app.app_context():
         state().pool.close()
         state().pool = Inline()
@@ -59,12 +58,11 @@ def serve_inline(root: str, port: int, threads: int) -> None:
 def in_process(root: str, seconds: float, threads: int) -> float:
     """No HTTP: evaluate() (query + negotiation + serialization) from threads."""
     from kg.core.settings import Settings
-    from kg.endpoint.executor import Limits
-    from kg.store.store import load_store, materialize_union
+    from kg.endpoint.evaluate import Limits
+    from kg.store.store import load_store
 
     settings = Settings.from_env(root=Path(root))
     store = load_store(settings)
-    materialize_union(store)
     return in_process_rate(store, LIGHT, seconds, threads, Limits.of(settings))["rps"]
 
 

@@ -288,7 +288,7 @@ def load(port: int, texts: list[str], seconds: float, concurrency: int, tool: st
 def in_process_rate(store, texts: list[str], seconds: float, threads: int, limits) -> dict:
     """evaluate() (query + negotiation + serialization, what a query worker does) from
     `threads` threads on one store: the endpoint's throughput if HTTP cost nothing."""
-    from kg.endpoint.executor import Job, evaluate
+    from kg.endpoint.evaluate import Job, evaluate
 
     jobs = [Job(t, accept=ACCEPT["Accept"]) for t in texts]
     counts = [0] * threads

@@ -9,7 +9,9 @@ hand-written:
 * `<!-- questions:start -->` … `<!-- questions:end -->`: one row per competency question
   (file, question, source), read from the `# Question:` / `# Source:` header of each file;
 * `<!-- answer: NN-name -->` … `<!-- /answer -->`: what `kg query queries/NN-name.rq`
-  prints, run on the release in dist/.
+  prints, run on the release in dist/;
+* `<!-- coverage -->` … `<!-- /coverage -->`: what `kg coverage` prints, from data/ and
+  the seed texts.
 
 tests/test_readme.py runs the same rendering, so the README cannot drift from the queries
 or from the graph without a failing test.
@@ -29,6 +31,7 @@ from kg.store.store import load_store
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = re.compile(r"(<!-- questions:start -->\n).*?(<!-- questions:end -->)", re.S)
 ANSWER = re.compile(r"(<!-- answer: ([0-9a-z-]+) -->\n).*?(<!-- /answer -->)", re.S)
+COVERAGE = re.compile(r"(<!-- coverage -->\n).*?(<!-- /coverage -->)", re.S)
 
 
 def questions_table(queries: Path) -> str:
@@ -53,7 +56,13 @@ def render(readme: str, root: Path, settings: Settings) -> str:
         out = format_result(execute(store, read_query(str(path))), "table")
         return f"{m.group(1)}```console\n$ kg query queries/{path.name}\n{out}\n```\n{m.group(3)}"
 
-    return ANSWER.sub(answer, readme)
+    def coverage(m: re.Match) -> str:
+        from kg.validation.coverage import compute, to_text
+
+        out = to_text(compute(settings))
+        return f"{m.group(1)}```console\n$ kg coverage\n{out}\n```\n{m.group(2)}"
+
+    return COVERAGE.sub(coverage, ANSWER.sub(answer, readme))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -73,3 +73,30 @@ def test_long_inline_query_is_a_query_not_a_file_name(mini_settings):
               "--format", "csv")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[1] == "International Organization for Migration"
+
+
+def test_global_options_also_after_the_subcommand(mini_settings, tmp_path):
+    """`kg serve --root .` as a newcomer types it: --root and --seeds work on either
+    side of the subcommand, and one given before is not undone by its absence after."""
+    q = "ASK { mgr:iom a ?t }"
+    after = kg("query", q, "--root", str(mini_settings.root), "--seeds", str(SEEDS),
+               cwd=tmp_path)
+    assert after.returncode == 0, after.stderr
+    assert after.stdout.strip() == "true"
+    before = kg("--root", str(mini_settings.root), "query", q, cwd=tmp_path)
+    assert before.returncode == 0 and before.stdout.strip() == "true", before.stderr
+    wrong = kg("query", q, "--root", str(tmp_path / "nowhere"), cwd=tmp_path)
+    assert wrong.returncode != 0
+
+
+def test_output_into_a_closed_pipe_ends_quietly_with_exit_0(mini_settings):
+    """`kg query ... | head -1`: the reader leaves early; no traceback, exit 0."""
+    cmd = [sys.executable, "-m", "kg.cli", "--root", str(mini_settings.root), "--seeds",
+           str(SEEDS), "query", "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()  # what `head -1` does once it has its line
+    _, err = proc.communicate(timeout=120)
+    assert first.startswith(b"| s")
+    assert proc.returncode == 0, err.decode()
+    assert b"Traceback" not in err and b"BrokenPipe" not in err

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .conftest import http, make_project, serving
-from .test_sparql_safety import children
+from .endpoint.test_sparql_safety import children
 
 # About a second or two of work on the mini graph: long enough to be in flight.
 SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . "
@@ -37,6 +37,10 @@ def test_builds_when_dist_is_missing_and_starts_fast(tmp_path):
         assert health.status == 200
         assert health.json()["status"] == "ok" and health.json()["workers"] == 3
         assert "3 query workers" in s.output() and "4 threads" in s.output()
+        # A first start builds; it says so before the wait, not only after it.
+        out = s.output()
+        assert "building it from data/ first" in out
+        assert out.index("building it from data/ first") < out.index("built ")
     assert took < 15
 
 

@@ -29,6 +29,9 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     store = store if store is not None else load_store(settings)
+    # dist is a link a later build switches: downloads come from the release folder the
+    # store was loaded from, so that SPARQL, pages and downloads answer from one release.
+    settings = settings.with_(dist_dir=settings.dist_dir.resolve())
     pool = QueryPool(store, settings).start()
     weakref.finalize(app, pool.close)
     app.extensions["mgkg"] = AppState(settings, store, pool)

@@ -1,9 +1,10 @@
-"""The `kg` command line: build, validate, check, query, serve."""
+"""The `kg` command line: build, validate, check, coverage, query, serve."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -128,6 +129,19 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_coverage(args: argparse.Namespace) -> int:
+    """Sentences of each source covered by evidence, set aside, or neither. A report:
+    exit 0 whatever the figures; 2 if the input (set-aside files, data) is bad."""
+    from .validation.coverage import compute, report_json, to_text
+
+    result = compute(_settings(args), only=args.source)
+    if args.format == "json":
+        print(report_json(result, uncovered=args.uncovered))
+    else:
+        print(to_text(result, uncovered=args.uncovered))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import run
 
@@ -153,11 +167,20 @@ def cmd_diagram(args: argparse.Namespace) -> int:
     return 0
 
 
+def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """--root and --seeds, accepted before the subcommand and after it (`kg serve --root
+    .`). Below the top they default to SUPPRESS, so a subcommand that is not given them
+    leaves what was given before it alone."""
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--root", type=Path, default=default,
+                        help="project directory (default: found from cwd)")
+    parser.add_argument("--seeds", type=Path, default=default,
+                        help="folder of source texts (default ../shared/seeds; env MGKG_SEEDS_DIR)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kg", description=__doc__)
-    parser.add_argument("--root", type=Path, help="project directory (default: found from cwd)")
-    parser.add_argument("--seeds", type=Path,
-                        help="folder of source texts (default ../shared/seeds; env MGKG_SEEDS_DIR)")
+    _global_options(parser, top=True)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("check", help="check data files: syntax, vocabulary, evidence, quotes")
@@ -189,6 +212,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dist", type=Path, help="release directory (default dist/)")
     p.set_defaults(func=cmd_query)
 
+    p = sub.add_parser("coverage",
+                       help="per source: sentences covered by evidence, set aside, uncovered")
+    p.add_argument("--source", metavar="STEM", help="only this source (seed file stem)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--uncovered", action="store_true",
+                   help="also list the uncovered sentences, with their offsets")
+    p.set_defaults(func=cmd_coverage)
+
     p = sub.add_parser("diagram", help="draw the ontology as SVG (docs/model.svg)")
     p.add_argument("--out", help="output file (default docs/model.svg)")
     p.add_argument("--dot", action="store_true", help="write Graphviz DOT instead of SVG")
@@ -207,6 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--public-url", dest="public_url", help="external base URL of the server")
     p.add_argument("--dist", type=Path, help="release directory (default dist/)")
     p.set_defaults(func=cmd_serve)
+    for subparser in sub.choices.values():
+        _global_options(subparser, top=False)
     return parser
 
 
@@ -223,6 +256,11 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader has gone (`kg query ... | head -1`) and has what it wanted: end
+        # quietly, and point stdout at /dev/null so the flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -16,6 +16,11 @@ SCHEMA = Namespace("https://schema.org/")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
+# Used in descriptions, not in the data: no prefix in the SPARQL table or the dumps.
+SH = Namespace("http://www.w3.org/ns/shacl#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+VANN = Namespace("http://purl.org/vocab/vann/")
 
 PREFIXES: dict[str, str] = {
     "mg": str(MG),

@@ -19,10 +19,11 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from ..core.namespaces import PREFIXES
 from .negotiate import Format
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+XSD_STRING = PREFIXES["xsd"] + "string"
+RDF_LANG_STRING = PREFIXES["rdf"] + "langString"
 RDF_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
 _PLAIN = {XSD_STRING, RDF_LANG_STRING, RDF_DIR_LANG_STRING}
 # Characters XML 1.0 cannot carry at all, even escaped.

@@ -12,16 +12,17 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from ..core.namespaces import BASE, MGG, PREFIXES
+from ..core.namespaces import FORMATS as FORMATS_NS
+from ..core.namespaces import SD as SD_NS
 from .negotiate import Format
 from .results import serialize_graph
 
 if TYPE_CHECKING:
     from .state import AppState
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS = "http://www.w3.org/ns/formats/"
-VOID = "http://rdfs.org/ns/void#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SD, FORMATS, VOID = str(SD_NS), str(FORMATS_NS), PREFIXES["void"]
+RDF, RDFS, XSD, DCT = (PREFIXES[p] for p in ("rdf", "rdfs", "xsd", "dcterms"))
+RDF_TYPE = ox.NamedNode(RDF + "type")
 DATASET = ox.NamedNode(BASE + "dataset")  # the void:Dataset of void.py
 VOID_GRAPH = ox.NamedNode(str(MGG["void"]))
 RESULT_FORMAT_IRIS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
@@ -44,7 +45,7 @@ def _n(name: str, ns: str = SD) -> ox.NamedNode:
 
 
 def _int(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
 
 
 def description_triples(endpoint: str, sizes: dict[str, int], union: int,
@@ -63,16 +64,16 @@ def description_triples(endpoint: str, sizes: dict[str, int], union: int,
     add(service, _n("feature"), _n("UnionDefaultGraph"))
     add(service, _n("defaultEntailmentRegime"),
         ox.NamedNode("http://www.w3.org/ns/entailment/Simple"))
-    add(service, ox.NamedNode("http://purl.org/dc/terms/title"),
+    add(service, ox.NamedNode(DCT + "title"),
         ox.Literal("Migration Governance Knowledge Graph: SPARQL 1.1 query endpoint",
                    language="en"))
-    add(service, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"), ox.Literal(
+    add(service, ox.NamedNode(RDFS + "comment"), ox.Literal(
         "Read-only (no SPARQL Update, no SERVICE). The default graph is the union (RDF "
         "merge) of all named graphs: one per source document, the ontology and the VoID "
         f"description. A query runs at most {settings.query_timeout:g} s (then 503); "
         f"results are cut at {settings.max_rows} rows or {settings.max_response_bytes} "
         "bytes, flagged by the X-MGKG-Truncated header.", language="en"))
-    see_also = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
+    see_also = ox.NamedNode(RDFS + "seeAlso")
     add(service, see_also, VOID_GRAPH)  # the VoID description, as a queryable graph
     if endpoint.endswith("/sparql"):  # and as a document, at VoID's well-known location
         add(service, see_also, ox.NamedNode(endpoint[: -len("/sparql")] + "/.well-known/void"))

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from ..store import sparqltext
-from .executor import Answer, Job, Refused, pick_format
+from .evaluate import Answer, Job, Refused, pick_format
 from .negotiate import GRAPH_FORMATS, RESULT_FORMATS
 from .servicedesc import service_description
 from .state import state

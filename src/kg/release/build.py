@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
-import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,9 +22,12 @@ from ..core.namespaces import MG, MGR, MGS, ONTOLOGY_GRAPH, bind_all
 from ..core.settings import Settings
 from ..input.corpus import Corpus
 from ..input.sources import SourceLibrary
+from ..validation.coverage import SourceCoverage, compute_corpus
+from ..validation.coverage import to_json as coverage_json
 from ..validation.diagnostics import Report
 from ..validation.validate import validate_corpus
 from .canon import canonicalize_dataset, sorted_ntriples
+from .swap import publish, staging_dir
 from .void import describe, link_groups
 
 RELEASE_FILES = {
@@ -41,6 +41,7 @@ RELEASE_FILES = {
     "ontology.owl": "application/rdf+xml",
     "build-report.json": "application/json",
     "build-report.md": "text/markdown",
+    "coverage.json": "application/json",
     "SHA256SUMS": "text/plain",
 }
 
@@ -148,7 +149,8 @@ def report_markdown(summary: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_release(target: Path, dataset: Dataset, summary: dict, ontology: Graph) -> None:
+def write_release(target: Path, dataset: Dataset, summary: dict, ontology: Graph,
+                  coverage: dict[str, SourceCoverage] | None = None) -> None:
     whole = union(dataset)
     (target / "mgkg.nt").write_text(sorted_ntriples(whole), encoding="utf-8")
     whole.serialize(target / "mgkg.ttl", format="turtle", encoding="utf-8")
@@ -163,27 +165,16 @@ def write_release(target: Path, dataset: Dataset, summary: dict, ontology: Graph
     (target / "build-report.json").write_text(
         json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (target / "build-report.md").write_text(report_markdown(summary), encoding="utf-8")
+    # Every sentence of every source with its state, for the source pages and for anyone
+    # who wants to see what the graph leaves out (`kg coverage --format json` per source).
+    (target / "coverage.json").write_text(
+        json.dumps(coverage_json(coverage or {}, sentences="all"), indent=1,
+                   ensure_ascii=False) + "\n", encoding="utf-8")
     sums = []
     for name in sorted(p.name for p in target.iterdir() if p.is_file()):
         digest = hashlib.sha256((target / name).read_bytes()).hexdigest()
         sums.append(f"{digest}  {name}")
     (target / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
-
-
-def swap_into_place(staging: Path, dist: Path) -> None:
-    """Replace dist/ by staging/ with two renames; put the old release back on failure."""
-    backup = None
-    if dist.exists():
-        backup = dist.with_name(f"{dist.name}.old-{os.getpid()}-{int(time.time() * 1000)}")
-        os.replace(dist, backup)
-    try:
-        os.replace(staging, dist)
-    except BaseException:
-        if backup is not None:
-            os.replace(backup, dist)
-        raise
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)
 
 
 def build(settings: Settings) -> BuildResult:
@@ -192,17 +183,17 @@ def build(settings: Settings) -> BuildResult:
     report = validate_corpus(corpus, sources)
     if not report.ok:
         raise BuildFailed(report)
+    coverage = compute_corpus(corpus, sources)  # bad set-aside files stop the build here
     dataset = canonicalize_dataset(assemble(corpus, sources))
     bind_all(dataset)
     ontology = dataset.graph(ONTOLOGY_GRAPH)
     summary = summarize(dataset, union(dataset), report)
     dist = settings.dist_dir
     dist.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dist.name}.tmp-", dir=dist.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; a release is for everyone to read
+    staging = staging_dir(dist)
     try:
-        write_release(staging, dataset, summary, ontology)
-        swap_into_place(staging, dist)
+        write_release(staging, dataset, summary, ontology, coverage)
+        publish(staging, dist)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

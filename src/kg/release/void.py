@@ -20,6 +20,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
 from ..core.namespaces import BASE, DCAT, MG, MGG, MGR, MGS, ONTOLOGY_IRI, PREFIXES, VOID, bind_all
+from ..core.namespaces import FORMATS as FORMATS_NS
+from ..core.namespaces import SD as SD_NS
 from ..input.corpus import LINKS_GRAPH
 
 DATASET = URIRef(BASE + "dataset")
@@ -27,8 +29,8 @@ ENDPOINT = URIRef(BASE + "sparql")
 ENDPOINT_SERVICE = URIRef(BASE + "sparql#service")
 DOWNLOAD = BASE + "download/"
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS = "http://www.w3.org/ns/formats/"
+SD = str(SD_NS)
+FORMATS = str(FORMATS_NS)
 IANA = "https://www.iana.org/assignments/media-types/"
 
 # The dumps a release carries: file name -> (media type, W3C format IRI or None, title).

@@ -63,12 +63,8 @@ def query_header(text: str) -> dict[str, str]:
 
 
 def execute(store: ox.Store, text: str, **options):
-    """Run a query with the default graph as the union of all named graphs, unless the
-    query names its own dataset with FROM (pyoxigraph's union option would override it)."""
-    from .sparqltext import shape
-
-    if not options and not shape(text).has_dataset:
-        options["use_default_graph_as_union"] = True
+    """Run a query on a store from `load_store`, whose default graph is the union of the
+    named graphs (a set, as the endpoint answers), with every known prefix declared."""
     try:
         return store.query(text, prefixes=PREFIXES, **options)
     except SyntaxError as exc:

@@ -8,6 +8,8 @@ only ever reads a complete release; it never sees the curated source files.
 
 from __future__ import annotations
 
+import logging
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,6 +17,8 @@ import pyoxigraph as ox
 from ..core.errors import KgError
 from ..core.namespaces import MGG
 from ..core.settings import Settings
+
+log = logging.getLogger("kg.store")
 
 RELEASE_DATASET = "mgkg.trig"
 VOID_FILE = "void.ttl"
@@ -31,21 +35,33 @@ def ensure_release(settings: Settings) -> Path:
     if not path.is_file():
         from ..release.build import build  # only when no release exists yet
 
+        # A first `kg serve` spends its first half-minute here: say so, or it looks hung.
+        log.info("no release in %s yet: building it from data/ first (kg build) ...",
+                 settings.dist_dir)
+        started = time.perf_counter()
         build(settings)
+        log.info("built %s in %.1f s", settings.dist_dir, time.perf_counter() - started)
     if not path.is_file():
         raise KgError(f"no release at {path}; run `kg build`")
     return path
 
 
 def load_store(settings: Settings, path: Path | None = None) -> ox.Store:
-    """An in-memory store holding every named graph of the release (and extra *.trig/*.ttl
-    descriptions the release ships, such as the VoID description)."""
-    path = path or ensure_release(settings)
+    """An in-memory store holding every named graph of the release (and the VoID
+    description the release ships), with their union as the default graph.
+
+    Every reader of the store (the endpoint's workers, `kg query`, the pages, the tests)
+    thus asks the same question the same way: the default graph is the union as a set,
+    and a query's own FROM clauses are honoured."""
+    # Resolved first: dist is a link that a build may switch while this reads, and the
+    # dataset and its description must come from the same release.
+    path = (path or ensure_release(settings)).resolve()
     store = ox.Store()
     store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
     void = path.parent / VOID_FILE
     if void.is_file():
         store.bulk_load(path=str(void), format=ox.RdfFormat.TURTLE, to_graph=VOID_GRAPH)
+    materialize_union(store)
     return store
 
 
@@ -56,8 +72,8 @@ def materialize_union(store: ox.Store) -> int:
     `use_default_graph_as_union` gives that view, but it repeats a triple once per graph
     that holds it (an RDF graph is a set) and it overrides a query's own FROM clauses.
     A real default graph holding the merge has neither problem, and GRAPH ?g still sees
-    only the named graphs. Only the query workers' private copy of the store is changed
-    this way; returns the number of triples the default graph then holds.
+    only the named graphs. Readers of quads that want the named graphs only skip the
+    default graph (kg.web.view does); returns the number of triples it then holds.
     """
     # Done inside the engine: several times faster than copying quads through Python.
     store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")

@@ -1,10 +1,14 @@
-"""Stage 6, the web face: HTML and linked-data pages, one module per kind of resource
-(things, sources, the ontology, the data set and downloads, the query page).
+"""Stage 6, the web face: HTML and linked-data pages, one module per kind of resource:
+things under /id/ (things.py), source documents and named graphs (sources.py), the
+ontology (ontology.py), the data set and the downloads (dataset.py) and the query page
+(querypage.py), on what they share (common.py: negotiation, responses; view.py: reading
+the store for a page).
 
 May import: the stages below (kg.core ... kg.endpoint). Reaches the running app through
 `kg.endpoint.state`, never by importing kg.app.
 """
 
-from .pages import bp
+from . import dataset, ontology, querypage, sources, things  # noqa: F401  (registers routes)
+from .common import bp
 
 __all__ = ["bp"]

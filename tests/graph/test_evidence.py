@@ -15,11 +15,11 @@ import pyoxigraph as ox
 
 from kg.core.namespaces import MGR, PREFIXES
 
-from .conftest import SEEDS, fold_ws
+from ..conftest import SEEDS, fold_ws
 
 
 def select(store: ox.Store, query: str) -> list[dict]:
-    result = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+    result = store.query(query, prefixes=PREFIXES)
     names = [v.value for v in result.variables]
     return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in result]
 

@@ -13,7 +13,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 from kg.core.namespaces import MG, MGR, ONTOLOGY_IRI
 from kg.input.corpus import Corpus
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 DECLARED = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 # The OWL 2 datatype map: data property values must use these (dates are annotations).

@@ -21,7 +21,7 @@ import pytest
 
 from kg.release.build import build
 
-from .conftest import ROOT, make_project, running_server
+from ..conftest import ROOT, make_project, running_server
 
 CHROMIUM = (os.environ.get("MGKG_CHROMIUM") or shutil.which("chromium")
             or shutil.which("chromium-browser"))
@@ -152,3 +152,21 @@ def test_pages_work_without_javascript(site, browser):
     page.goto(site + "/id/iom")
     assert page.locator("blockquote", has_text=IOM_QUOTE).first.is_visible()
     context.close()
+
+
+def test_source_page_shows_coverage_at_a_glance(site, browser):
+    """One coloured mark per sentence; a mark leads to its sentence in the list."""
+    page = browser.new_page()
+    page.goto(site + "/doc/source/001_4f7e06674fa94512")
+    marks = page.locator("p.coverage-bar a.mark")
+    n = marks.count()
+    assert n == page.locator("ol.sentences > li").count() > 100
+    colours = {status: page.locator(f"p.coverage-bar a.mark.{status}").first.evaluate(
+        "e => getComputedStyle(e).backgroundColor") for status in ("covered", "uncovered")}
+    assert colours["covered"] != colours["uncovered"]
+    box = marks.first.bounding_box()
+    assert box and box["width"] > 3 and box["height"] > 10, "the marks are visible"
+    page.locator("p.coverage-bar a.mark.covered").first.click()
+    target = page.evaluate("location.hash")
+    assert page.locator(f"ol.sentences > li{target}").get_attribute("class") == "covered"
+    page.close()

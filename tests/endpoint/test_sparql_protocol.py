@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from .conftest import http, serving
+from ..conftest import http, serving
 
 LABEL_Q = "SELECT ?label WHERE { mgr:iom rdfs:label ?label }"
 IOM = "International Organization for Migration"

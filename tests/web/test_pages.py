@@ -19,7 +19,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 from kg.core.namespaces import DCAT, MG, MGR, MGS, VOID
 from kg.release.build import RELEASE_FILES, build
 
-from .conftest import ROOT, HttpResult, make_project, running_server
+from ..conftest import ROOT, HttpResult, make_project, running_server, seed_text
 
 IOM = MGR["iom"]
 S001 = "001_4f7e06674fa94512"
@@ -267,6 +267,24 @@ def test_source_page_lists_quotes_in_document_order(server, ld_settings):
     # each quote lists the facts it supports, as links
     assert 'href="/id/iom"' in html and 'href="/ontology#performsFunction"' in html
     assert "Figure" in html and "20 ratifications" in html
+
+
+def test_source_page_marks_every_sentence_covered_set_aside_or_uncovered(server, ld_settings):
+    cov = json.loads((ld_settings.dist_dir / "coverage.json").read_text(encoding="utf-8"))
+    entry = cov["sources"][S001]
+    html = follow(server, f"/source/{S001}", "text/html").text
+    marks = re.findall(r'<a class="mark (covered|set-aside|uncovered)" href="#s-(\d+)"', html)
+    items = re.findall(r'<li id="s-(\d+)" class="(covered|set-aside|uncovered)">', html)
+    expected = [(str(s["start"]), s["status"]) for s in entry["sentence_list"]]
+    assert [(n, st) for st, n in marks] == expected == items
+    assert len(items) == entry["sentences"] > 100
+    # The mini data quotes four passages of 001: few sentences are covered, most are not.
+    assert 0 < entry["covered"] < entry["uncovered"]
+    assert f"<strong>{entry['covered']}</strong> are evidence for a fact" in html
+    start = re.search(r"\s+".join(map(re.escape, IOM_QUOTE.split())), seed_text(S001)).start()
+    assert f'<li id="s-{start}" class="covered">' in html
+    assert re.search(r'class="set-aside"><span class="state">set-aside: heading</span> '
+                     r'Introduction', html)
 
 
 def test_source_index_and_uncurated_and_unknown_sources(server):

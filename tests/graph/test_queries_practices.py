@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 
+from ..conftest import SEEDS, fold_ws, seed_text
 from .competency import answer, answers
-from .conftest import SEEDS, fold_ws, seed_text
 
 S000 = "000_c5b6fa1bb7e93d1e"
 S001 = "001_4f7e06674fa94512"

@@ -20,7 +20,7 @@ from SPARQLWrapper import (
 )
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from .conftest import serving
+from ..conftest import serving
 
 IOM = "https://w3id.org/mgkg/id/iom"
 LABEL = "International Organization for Migration"

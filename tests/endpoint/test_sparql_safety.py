@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from kg.endpoint.executor import Job, QueryPool
+from kg.endpoint.evaluate import Job
+from kg.endpoint.executor import QueryPool
 from kg.endpoint.sandbox import deny_network_files_exec
 from kg.store.store import load_store
 
-from .conftest import http, serving
+from ..conftest import http, serving
 
 # Three copies of every triple of the mini graph side by side: billions of rows, so this
 # runs until it is stopped.

@@ -18,8 +18,8 @@ import pytest
 from kg.validation.diagnostics import ERROR
 from kg.validation.validate import validate
 
-from .conftest import FIXTURES, MINI_DATA, make_project
-from .validation.test_shacl import expectations, reported
+from ..conftest import FIXTURES, MINI_DATA, make_project
+from .test_shacl import expectations, reported
 
 CHECK_FIXTURES = sorted((FIXTURES / "invalid" / "checks").glob("*.ttl"))
 CHECK_CODES = {"syntax", "undeclared-term", "ill-typed-literal", "source-unknown",

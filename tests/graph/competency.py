@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from kg.core.namespaces import MG, MGR, MGS
 from kg.store.query import execute, query_header, read_query
 
-QUERIES = Path(__file__).resolve().parents[1] / "queries"
+QUERIES = Path(__file__).resolve().parents[2] / "queries"
 
 #: query stem -> the test functions that check its answer (filled by @answers at import)
 CHECKED: dict[str, list[str]] = {}

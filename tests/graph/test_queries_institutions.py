@@ -23,8 +23,8 @@ import rdflib
 
 from kg.input.sources import fold
 
+from ..conftest import ROOT, SEEDS, seed_text
 from .competency import answer, answers
-from .conftest import ROOT, SEEDS, seed_text
 
 S000 = "000_c5b6fa1bb7e93d1e"
 S001 = "001_4f7e06674fa94512"
