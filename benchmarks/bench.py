@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "benchmarks"
 RESULTS = BENCH / "results"
-PACKAGES = ("mgkg", "rdflib", "pyoxigraph", "pyshacl", "flask", "waitress")
+PACKAGES = ("mgkg", "rdflib", "pyoxigraph", "pyshacl-turbo", "flask", "waitress")
 
 
 # ------------------------------------------------------------------ statistics

@@ -12,6 +12,10 @@ from .core.errors import KgError
 from .core.settings import Settings
 
 
+class UsageError(KgError):
+    exit_code = 2
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(
         root=getattr(args, "root", None),
@@ -68,16 +72,49 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """The whole graph against the checks and shapes; exit 0 if valid, 1 if not."""
+    """Without files: the whole project against the checks and shapes (exit 0 if valid,
+    1 if not). With files: SHACL over exactly their union, against --shapes (default the
+    project's); exit 0 if it conforms, 1 if not. Refused shapes or an unreadable input
+    exit 2 (KgError.exit_code)."""
+    if args.files:
+        return _validate_files(args)
+    if args.shapes or args.format == "turtle":
+        raise UsageError("--shapes and --format turtle need the data files to validate, "
+                         "e.g. `kg validate dist/mgkg.ttl --format turtle`")
     from .validation.validate import validate
 
     _, report = validate(_settings(args))
     print(report.to_json() if args.format == "json" else report.to_text())
+    _print_timings(args, report.timings)
+    return 0 if report.ok else 1
+
+
+def _validate_files(args: argparse.Namespace) -> int:
+    from .input.corpus import shapes_files
+    from .validation.explain import report_turtle
+    from .validation.validate import validate_files
+
+    settings = _settings(args)
+    shapes = [Path(p) for p in args.shapes] if args.shapes else shapes_files(settings)
+    result = validate_files([Path(f) for f in args.files], shapes)
+    if args.format == "turtle":
+        print(report_turtle(result), end="")
+    elif args.format == "json":
+        print(result.report.to_json())
+    else:
+        text = result.report.to_text()
+        # SHACL's verdict: any result, warnings and infos too, means "does not conform".
+        print(text.rsplit(": ", 1)[0] + (": conforms" if result.outcome.conforms
+                                         else ": does NOT conform"))
+    _print_timings(args, result.report.timings)
+    return 0 if result.outcome.conforms else 1
+
+
+def _print_timings(args: argparse.Namespace, timings: dict) -> None:
     if args.timings:
         print("timings: " + ", ".join(f"{stage} {seconds:.2f}s"
-                                      for stage, seconds in report.timings.items()),
+                                      for stage, seconds in timings.items()),
               file=sys.stderr)
-    return 0 if report.ok else 1
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -155,8 +192,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dist", type=Path, help="release directory (default dist/)")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("validate", help="SHACL, evidence and quote report; exit 0 valid, 1 not")
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    p = sub.add_parser(
+        "validate", help="without files: the project (checks, SHACL, quotes, SHA-256); "
+        "with files: SHACL over their union. Exit 0 valid, 1 not, 2 shapes refused or "
+        "input unreadable")
+    p.add_argument("files", nargs="*", metavar="FILE",
+                   help="Turtle files to validate together (nothing else is merged in)")
+    p.add_argument("--shapes", nargs="+", metavar="FILE",
+                   help="shapes files (default: the project's ontology/shapes*.ttl)")
+    p.add_argument("--format", choices=["text", "json", "turtle"], default="text",
+                   help="turtle: the standard sh:ValidationReport (with FILE only)")
     p.add_argument("--timings", action="store_true",
                    help="print how long each stage took (on stderr)")
     p.set_defaults(func=cmd_validate)

@@ -15,13 +15,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg.core.namespaces import MG
 from kg.input.corpus import Corpus
 from kg.validation.diagnostics import ERROR, WARNING, Report
-from kg.validation.shacl import MGSH, SH, Shapes, run_sparql
+from kg.validation.shacl import MGSH, SH, Shapes
 from kg.validation.validate import validate
 
 from ..conftest import FIXTURES, MINI_DATA, ROOT, SEEDS, make_project
@@ -63,7 +63,7 @@ def fixture_report(tmp_path_factory) -> Report:
 
 @pytest.fixture(scope="module")
 def shapes() -> Shapes:
-    return Shapes.load(sorted((ROOT / "ontology").glob("shapes*.ttl")))
+    return Shapes.load(sorted((ROOT / "ontology").glob("shapes*.ttl")), root=ROOT)
 
 
 @pytest.mark.parametrize("fixture", sorted(SHAPE_FIXTURES.glob("*.ttl")), ids=lambda p: p.stem)
@@ -216,55 +216,3 @@ def test_disjointness_is_read_from_the_ontology(ontology):
     assert len(groups) >= 3
     members = {m for g in groups for m in ontology.items(ontology.value(g, OWL.members))}
     assert {MG.Institution, MG.State, MG.Figure} <= members
-
-
-# -- the set-at-a-time SPARQL runner against pyshacl -----------------------------------
-
-SPARQL_FIXTURES = ["DescribedThing", "AxiomFields", "AxiomAnnotatesFact", "FactEvidence",
-                   "DisjointClasses", "EvidenceOnly", "SourceSeedFile", "Described"]
-
-
-def test_sparql_runner_agrees_with_pyshacl(shapes):
-    """Same results as pyshacl evaluating each query per focus node (on a small graph:
-    pyshacl is what makes this slow)."""
-    from pyshacl import validate as pyshacl_validate
-
-    data = Graph()
-    for path in [*MINI_DATA.glob("*.ttl"), *(SHAPE_FIXTURES / f"{n}.ttl" for n in SPARQL_FIXTURES)]:
-        data.parse(path, format="turtle")
-    keep = (RDFS.subClassOf, OWL.members, RDF.first, RDF.rest, RDFS.isDefinedBy)
-    for t in Corpus.load(make_project_settings()).ontology:
-        if t[1] in keep or t[2] == OWL.AllDisjointClasses or t[2] == MG.MigrantCategory:
-            data.add(t)
-    sparql_only = Graph()
-    sparql_nodes = {s.node for s in shapes.sparql}
-    for s, p, o in shapes.graph:
-        if s in sparql_nodes or not ((s, RDF.type, SH.NodeShape) in shapes.graph
-                                     or p in (SH.targetClass, SH.property)):
-            sparql_only.add((s, p, o))
-    _, results, _ = pyshacl_validate(data, shacl_graph=sparql_only, inference="none",
-                                     advanced=True)
-
-    def norm(t):
-        return "_" if isinstance(t, BNode) else t
-
-    def key(focus, path, value, code):
-        return (norm(focus), path, norm(value) if not isinstance(value, Literal) else value, code)
-
-    theirs = set()
-    for r in results.subjects(RDF.type, SH.ValidationResult):
-        shape = results.value(r, SH.sourceShape)
-        constraint = results.value(r, SH.sourceConstraint)
-        theirs.add(key(results.value(r, SH.focusNode), results.value(r, SH.resultPath),
-                       results.value(r, SH.value), shapes.code(shape, constraint)))
-    ours = {key(r.focus, r.path, r.value, shapes.code(r.shape, r.constraint))
-            for r in run_sparql(shapes, data)}
-    assert ours == theirs
-    assert len(ours) >= 8  # the fixtures do trip these shapes
-
-
-def test_whole_graph_mode_is_used_only_where_it_is_exact(shapes):
-    modes = {shapes.code(s.node, c.node): c.whole_graph for s in shapes.sparql
-             for c in s.constraints}
-    assert modes["FactEvidence"] and modes["DisjointClasses"]
-    assert not modes["DescribedThing-typed"]  # $this only inside FILTER NOT EXISTS
