@@ -33,8 +33,10 @@ STRUCTURAL_PREDICATES = {
     RDF.type, RDFS.label, RDFS.comment, RDFS.subClassOf, RDFS.seeAlso, RDFS.isDefinedBy,
     OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget, OWL.sameAs,
     OWL.deprecated, OWL.members, RDF.first, RDF.rest,
+    OWL.sourceIndividual, OWL.assertionProperty, OWL.targetIndividual, OWL.targetValue,
 }
-STRUCTURAL_TYPES = {OWL.Axiom, OWL.Class, OWL.NamedIndividual, OWL.AllDifferent}
+STRUCTURAL_TYPES = {OWL.Axiom, OWL.Class, OWL.NamedIndividual, OWL.AllDifferent,
+                    OWL.NegativePropertyAssertion}
 # What a links file may state about a described thing (everything else there is evidence
 # and verification records on owl:Axiom nodes).
 LINK_PREDICATES = {OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch, MG.isoAlpha2Code,
