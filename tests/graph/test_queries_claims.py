@@ -90,7 +90,8 @@ def test_claims(store):
 def test_attribution_and_citations(store):
     rows = {(a, w, c, s) for a, w, c, s in answer(store, "55-whose-estimate-and-what-is-cited")}
     assert {
-        ("unauthorized-border-crossings-per-year-2004", "icmpd", None, S002),   # "ICMPD (2004) estimates"
+        # "ICMPD (2004) estimates"
+        ("unauthorized-border-crossings-per-year-2004", "icmpd", None, S002),
         ("irregular-migrants-share-of-migrant-stock-2004", "ilo", None, S002),  # "ILO estimated"
         ("remittances-diverted-to-recruiters-2008", "us-department-of-state", None, S002),
         ("irregular-migrants-worldwide-2008", None, "ILO 2004", S002),  # the paper's own sum

@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from kg.release.build import build
 from kg.core.errors import KgError
+from kg.release.build import build
 from kg.validation.validate import validate
 
 from ..conftest import FIXTURES, MINI_DATA, make_project
