@@ -203,8 +203,6 @@ def test_persons_cited_for_ideas(store):
     assert {
         # "Adapting Rey Koslowski's distinction between three global mobility regimes"
         ("rey-koslowski", "global-mobility-regime"),
-        # "whether the governance of travel has been included ... (Koslowski, 2011)"
-        ("rey-koslowski", "travel-governance"),
         # "the demand for particular types of international regimes results from the nature
         # of the externalities involved ... (Keohane, 1982)"
         ("r-keohane", "spectrum-of-migration-governance"),

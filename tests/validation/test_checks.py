@@ -23,7 +23,8 @@ from .test_shacl import expectations, reported
 
 CHECK_FIXTURES = sorted((FIXTURES / "invalid" / "checks").glob("*.ttl"))
 CHECK_CODES = {"syntax", "undeclared-term", "ill-typed-literal", "source-unknown",
-               "sha256-mismatch", "quote-not-found", "duplicate-slug", "duplicate-entity"}
+               "sha256-mismatch", "quote-not-found", "duplicate-slug", "duplicate-entity",
+               "negative-contradicts", "date-not-in-quote"}
 
 
 def project_with(tmp: Path, fixture: Path):

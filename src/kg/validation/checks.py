@@ -6,7 +6,8 @@
   quote is found (whitespace folded) in the text that SHA-256 identifies;
 * one IRI per thing: slugs that differ only in case or punctuation, and labels or aliases
   shared by two IRIs;
-* the links files (data/links/*.ttl) state links out and nothing else.
+* the links files (data/links/*.ttl) state links out and nothing else;
+* the claims model's rules over two facts or over a quote's text (claims.py).
 
 Everything about the shape of the graph (labels, cardinalities, types, evidence present)
 is in ontology/shapes.ttl, so no rule is checked twice.
@@ -26,6 +27,7 @@ from ..core.errors import KgError
 from ..core.namespaces import MG, MGR, MGS
 from ..input.corpus import Corpus
 from ..input.sources import SourceLibrary, SourceText, fold
+from .claims import run_claims_checks
 from .diagnostics import ERROR, WARNING, Diagnostic, DiagnosticMaker, relative
 
 # Terms of RDF/OWL/RDFS structure that data may always use.
@@ -33,8 +35,10 @@ STRUCTURAL_PREDICATES = {
     RDF.type, RDFS.label, RDFS.comment, RDFS.subClassOf, RDFS.seeAlso, RDFS.isDefinedBy,
     OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget, OWL.sameAs,
     OWL.deprecated, OWL.members, RDF.first, RDF.rest,
+    OWL.sourceIndividual, OWL.assertionProperty, OWL.targetIndividual, OWL.targetValue,
 }
-STRUCTURAL_TYPES = {OWL.Axiom, OWL.Class, OWL.NamedIndividual, OWL.AllDifferent}
+STRUCTURAL_TYPES = {OWL.Axiom, OWL.Class, OWL.NamedIndividual, OWL.AllDifferent,
+                    OWL.NegativePropertyAssertion}
 # What a links file may state about a described thing (everything else there is evidence
 # and verification records on owl:Axiom nodes).
 LINK_PREDICATES = {OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch, MG.isoAlpha2Code,
@@ -93,6 +97,7 @@ class Checker:
         yield from self.source_texts()
         yield from self.duplicates()
         yield from self.links_content()
+        yield from run_claims_checks(self.g, self.make)
 
     # -- input the shapes cannot make sense of ------------------------------------------
     @cached_property

@@ -1,0 +1,99 @@
+"""Expected answers of the competency questions 50-55 (issue 13: negative facts, status,
+date basis, inferences left out, claims, attribution), written from the source texts."""
+
+from __future__ import annotations
+
+import re
+
+from ..conftest import fold_ws, seed_text
+from .competency import answer, answers
+
+S001, S002, S004 = "001_4f7e06674fa94512", "002_ff707b0e55ac8f9a", "004_c772c5351b450417"
+
+
+@answers("50-negative-facts")
+def test_negative_facts(store):
+    rows = {(s, p, o, src) for s, p, o, src, _ in answer(store, "50-negative-facts")}
+    assert rows == {
+        # "it has no protection mandate or standard-setting mechanism"
+        ("iom", "mg:hasMandateFor", "protection-of-migrants-rights", S001),
+        ("iom", "mg:hasMandateFor", "standard-setting", S001),
+        # "Controls had been removed among 13 of the 15 members (excepting Ireland and the
+        # United Kingdom) by 2001."
+        ("ireland", "mg:participatesIn", "schengen-agreement", S001),
+        ("united-kingdom", "mg:participatesIn", "schengen-agreement", S001),
+    }
+    for *_, quote in answer(store, "50-negative-facts"):
+        assert re.search(r"\bno\b|excepting", quote)
+
+
+@answers("51-things-not-yet-in-existence")
+def test_status_of_what_does_not_exist_yet(store):
+    rows = {(t, s) for t, s, _, _ in answer(store, "51-things-not-yet-in-existence")}
+    assert rows == {
+        ("concerted-management-agreement", "proposed"),   # "France is proposing"
+        ("eu-mobility-partnerships", "under-negotiation"),  # "seeking to negotiate"
+        ("abu-dhabi-dialogue-pilot-partnership", "under-discussion"),  # "will be discussed"
+    }
+
+
+@answers("52-figure-dates-stated-or-document-date")
+def test_figure_dates_of_001(store):
+    rows = answer(store, "52-figure-dates-stated-or-document-date")
+    by_basis: dict[str, list] = {}
+    for figure, as_of, basis, quote in rows:
+        by_basis.setdefault(basis, []).append((figure, as_of, quote))
+    # Issue 13 counted 19 figures of 001 dated with the document's year that the text gives
+    # as "now", "currently" or undated; each such quote indeed lacks the year.
+    assert len(by_basis["document-date"]) == 19
+    for _, as_of, quote in by_basis["document-date"]:
+        assert as_of == "2005" and "2005" not in quote
+    for _, as_of, quote in by_basis["stated-date"]:
+        assert as_of[:4] in quote
+    # The years-to-entry-into-force figure takes 2003 from another sentence of the text.
+    inferred = {f for f, _, _ in by_basis["inferred-date"]}
+    assert "migrant-workers-convention-years-to-entry-into-force-2003" in inferred
+    assert "came into force in July 2003" in fold_ws(seed_text(S001))
+
+
+@answers("53-iom-functions-stated-not-inferred")
+def test_iom_functions_without_inferences(store):
+    rows = set(answer(store, "53-iom-functions-stated-not-inferred"))
+    # "held to a fairly narrow portfolio of service-provision"
+    assert ("provision-of-services", S001) in rows
+    # 004 only names IOM as an example of organizations that "operate primarily through
+    # ... standard-setting": an inference, so it is left out; and 001 says IOM has "no ...
+    # standard-setting mechanism".
+    assert ("standard-setting", S004) not in rows
+    everything = store.query(
+        "ASK { <https://w3id.org/mgkg/id/iom> "
+        "<https://w3id.org/mgkg/ontology#performsFunction> "
+        "<https://w3id.org/mgkg/id/standard-setting> }")
+    assert bool(everything)
+
+
+@answers("54-reasons-gaps-and-other-claims")
+def test_claims(store):
+    rows = answer(store, "54-reasons-gaps-and-other-claims")
+    found = {(c, k, a, e) for c, k, a, e, _, _ in rows}
+    assert ("migrant-labour-standards-not-core-labour-standards", "mg:Gap",
+            "ilo-declaration-on-fundamental-principles-and-rights-at-work", None) in found
+    assert ("migrant-labour-standards-not-core-labour-standards", "mg:Gap",
+            "migrant-worker", None) in found
+    assert ("externalities-explain-little-global-migration-governance", "mg:Reason",
+            "spectrum-of-migration-governance", "spectrum-of-migration-governance") in found
+    for *_, source, quote in rows:
+        assert fold_ws(quote) in fold_ws(seed_text(source))
+
+
+@answers("55-whose-estimate-and-what-is-cited")
+def test_attribution_and_citations(store):
+    rows = {(a, w, c, s) for a, w, c, s in answer(store, "55-whose-estimate-and-what-is-cited")}
+    assert {
+        # "ICMPD (2004) estimates"
+        ("unauthorized-border-crossings-per-year-2004", "icmpd", None, S002),
+        ("irregular-migrants-share-of-migrant-stock-2004", "ilo", None, S002),  # "ILO estimated"
+        ("remittances-diverted-to-recruiters-2008", "us-department-of-state", None, S002),
+        ("irregular-migrants-worldwide-2008", None, "ILO 2004", S002),  # the paper's own sum
+        ("travel-governance", None, "Koslowski, 2011", S004),  # a citation, not credit
+    } <= rows
