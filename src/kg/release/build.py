@@ -136,11 +136,15 @@ def summarize(dataset: Dataset, whole: Graph, report: Report) -> dict:
             if not str(src).startswith(str(MGS)):
                 continue  # a link's verification record (counted under "links")
             facts[str(src)] += 1
-            quotes[str(src)].update(map(str, whole.objects(ax, MG.quote)))
     for fig in whole.subjects(RDF.type, MG.Figure):
         for src in whole.objects(fig, DCTERMS.source):
             figures[str(src)] += 1
-            quotes[str(src)].update(map(str, whole.objects(fig, MG.quote)))
+    # Quotes of every kind of evidence: axioms, figures, and the nodes that carry their
+    # own (claims, list items, negative assertions).
+    for node, quote in whole.subject_objects(MG.quote):
+        for src in whole.objects(node, DCTERMS.source):
+            if str(src).startswith(str(MGS)):
+                quotes[str(src)].add(str(quote))
     described = {s for s in whole.subjects() if isinstance(s, URIRef)
                  and str(s).startswith(str(MGR))}
     return {
