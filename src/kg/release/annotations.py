@@ -1,7 +1,8 @@
 """Evidence as W3C Web Annotations: one AnnotationCollection per source document.
 
-Each quote the graph takes from a source (an evidence axiom's or a figure's `mg:quote`,
-with the `mg:quoteStart` / `mg:quoteEnd` the build found) becomes one annotation whose
+Each quote the graph takes from a source (the `mg:quote` of any evidence: an axiom, a
+figure, a claim, a list item or a negative assertion, with the `mg:quoteStart` /
+`mg:quoteEnd` the build found) becomes one annotation whose
 target is the source document, selected twice, as the Web Annotation Data Model
 recommends for robust anchoring: a TextQuoteSelector (the exact text as it stands in the
 source, whitespace and all, with up to 32 characters of prefix and suffix) and a
@@ -50,12 +51,8 @@ def collections(dataset: Dataset, sources: SourceLibrary) -> dict[str, str]:
             if start is None or end is None:
                 continue
             stem = str(source)[len(str(MGS)):]
-            supported = graph.value(node, OWL.annotatedSource)
-            if supported is None and (node, RDF.type, MG.Figure) in graph:
-                supported = graph.value(node, MG.figureOf) or node
             things = spans[stem].setdefault((int(start), int(end)), set())
-            if isinstance(supported, URIRef):
-                things.add(str(supported))
+            things.update(str(t) for t in _supported(graph, node) if isinstance(t, URIRef))
         for doc, title in graph.subject_objects(DCTERMS.title):
             if str(doc).startswith(str(MGS)):
                 titles[str(doc)[len(str(MGS)):]] = str(title)
@@ -68,6 +65,20 @@ def collections(dataset: Dataset, sources: SourceLibrary) -> dict[str, str]:
                                            text.sha256, quotes),
                                indent=1, ensure_ascii=False) + "\n"
     return out
+
+
+def _supported(graph, node) -> list:
+    """The described things a piece of evidence is about: the subject of an annotated
+    fact, the thing a figure measures, the individual a negative assertion denies
+    something of, the list of a list item, what a claim concerns, or the node itself
+    where it is a described thing (a named figure or claim)."""
+    for prop in (OWL.annotatedSource, OWL.sourceIndividual):
+        found = graph.value(node, prop)
+        if found is not None:
+            return [found]
+    if (node, RDF.type, MG.Figure) in graph:
+        return [graph.value(node, MG.figureOf) or node]
+    return [node, *graph.objects(node, MG.inList), *graph.objects(node, MG.concerns)]
 
 
 def _collection(stem: str, title: str, raw: str, sha256: str,
