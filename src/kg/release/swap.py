@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -37,11 +38,10 @@ def _alive(pid: int) -> bool:
 
 
 def _owner(name: str) -> int | None:
-    """The pid a temporary name was made with (`tmp-<pid>-…`, `dist.link-<pid>`)."""
-    for part in name.replace(".", "-").split("-"):
-        if part.isdigit():
-            return int(part)
-    return None
+    """The pid a temporary name was made with (`tmp-<pid>-…`, `<dist>.link-<pid>`): the
+    number right after the marker, so digits in the folder's own name are not taken."""
+    match = re.search(r"(?:^tmp|\.link)-(\d+)(?:-|$)", name)
+    return int(match.group(1)) if match else None
 
 
 def clean_stale(dist: Path) -> list[Path]:
