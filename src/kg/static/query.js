@@ -287,6 +287,7 @@
     link.addEventListener("click", function (event) {
       event.preventDefault();
       var name = link.dataset.example;
+      setStatus("Loading the example…");
       fetch(root + "/queries/" + encodeURIComponent(name) + ".rq").then(function (resp) {
         if (!resp.ok) throw new Error("could not load " + name + ".rq (" + resp.status + ")");
         return resp.text();

@@ -3,7 +3,8 @@
 The engine's parser reports "error at 1:28: expected one of ..." followed by hundreds of
 characters of grammar (character classes, every keyword that could come next), and its
 position is often a token or more past the real mistake. The common mistakes are few and
-can be recognised from the query text itself: a prefix used but never declared, a
+can be recognised from the query text itself: a prefix used but never declared (the
+endpoint declares the project's own, mg: rdfs: and the rest, for every query), a
 missing "." between two triple patterns, a misspelt keyword, an unclosed bracket or
 string. Each is looked for here, in that order, and the first found is reported; the
 engine's position is kept as a fallback and its message stays available as "details".
@@ -92,7 +93,7 @@ def _at(text: str, pos: int, what: str, fix: str) -> Explanation:
 
 
 def _unknown_prefix(text: str, toks: list[_Tok]) -> Explanation | None:
-    declared = set()
+    declared = set(PREFIXES)  # the endpoint declares these for every query
     for i, t in enumerate(toks):
         if t.kind == "word" and t.text.upper() == "PREFIX" and i + 1 < len(toks):
             declared.add(toks[i + 1].text.split(":", 1)[0])
@@ -104,13 +105,10 @@ def _unknown_prefix(text: str, toks: list[_Tok]) -> Explanation | None:
         prefix = t.text.split(":", 1)[0]
         if prefix in declared:
             continue
-        known = PREFIXES.get(prefix)
-        if known:
-            fix = f"Add this line at the top of the query: PREFIX {prefix}: <{known}>"
-        else:
-            close = difflib.get_close_matches(prefix, list(declared | set(PREFIXES)), n=1)
-            fix = (f"Declare it with PREFIX {prefix}: <…> at the top"
-                   + (f", or did you mean {close[0]}:?" if close else "."))
+        close = difflib.get_close_matches(prefix, sorted(declared), n=1, cutoff=0.5)
+        fix = (f"Did you mean {close[0]}: ? Otherwise declare it at the top: "
+               f"PREFIX {prefix}: <…>" if close else
+               f"Declare it at the top of the query: PREFIX {prefix}: <…>")
         return _at(text, t.pos, f"The prefix “{prefix}:” (in {t.text}) is not declared.", fix)
     return None
 
