@@ -89,9 +89,11 @@ def test_example_query_results_and_evidence(site, browser, tmp_path):
     page.locator("#result-table td a", has_text="International Organization").click()
     page.wait_for_url("**/doc/id/iom")
     assert page.locator("h1").inner_text() == "International Organization for Migration"
-    quote = page.locator("figure.evidence blockquote", has_text=IOM_QUOTE).first
+    quote = page.locator("details.ev q.quote", has_text=IOM_QUOTE).first
     assert quote.is_visible()
-    citation = page.locator("figure.evidence", has_text=IOM_QUOTE).first.locator("cite")
+    quote.click()
+    page.locator("details.ev[open]").get_by_role("link", name="full citation").first.click()
+    citation = page.locator("ol.sources li:target cite")
     assert "The governance of international migration" in citation.inner_text()
 
     assert hosts == {urlsplit(site).netloc}, f"requests left the server: {hosts}"
@@ -139,7 +141,7 @@ def test_pages_work_without_javascript(site, browser):
     page.wait_for_url("**/?example=01-institutions-outside-un*")
     assert "mg:inUNSystem false" in page.locator("textarea#query").input_value()
     page.goto(site + "/id/iom")
-    assert page.locator("blockquote", has_text=IOM_QUOTE).first.is_visible()
+    assert page.locator("details.ev q.quote", has_text=IOM_QUOTE).first.is_visible()
     context.close()
 
 
