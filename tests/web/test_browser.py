@@ -64,10 +64,10 @@ def test_example_query_results_and_evidence(site, browser, tmp_path):
     row.first.wait_for()
     assert row.count() == 1
     assert [t.strip(" ↕") for t in page.locator("#result-table thead th").all_inner_texts()] \
-        == ["institution", "label"]
+        == ["Why?", "institution", "label"]
     cells = row.first.locator("td").all_inner_texts()
     # The IRI shows its label, with its prefixed name under it.
-    assert cells == ["International Organization for Migration\nmgr:iom",
+    assert cells == ["why?", "International Organization for Migration\nmgr:iom",
                      "International Organization for Migration"]
     assert "1 result" in page.locator("#status").inner_text()
 
@@ -114,8 +114,8 @@ def test_editor_runs_a_typed_query_with_ctrl_enter(site, browser):
     page.keyboard.press("Control+Enter")
     page.locator("#result-table tbody tr").first.wait_for()
     cells = page.locator("#result-table tbody tr").first.locator("td").all_inner_texts()
-    assert cells[0].endswith("mgr:migrant-workers-convention-1990-ratifications-2003")
-    assert cells[1].startswith("20")
+    assert cells[1].endswith("mgr:migrant-workers-convention-1990-ratifications-2003")
+    assert cells[2].startswith("20")
 
     # A query the endpoint refuses shows its message, not a broken table.
     page.locator(".CodeMirror").click()

@@ -89,7 +89,7 @@ def test_labels_formatting_sorting_paging(real_server, browser):
     labels = http("POST", real_server + "/api/labels", json.dumps({"iris": [first_iri]}).encode(),
                   {"Content-Type": "application/json"}).json()["labels"]
     # Labels with every IRI, looked up in one request for the whole result.
-    cell = page.locator("#result-table tbody tr").first.locator("td").first
+    cell = page.locator("#result-table tbody tr").first.locator("td").nth(1)  # after why?
     assert cell.locator("a").inner_text() == labels[first_iri]
     assert cell.locator("small.pname").inner_text().startswith("mgr:")
     # Numbers formatted, the datatype on hover.
@@ -107,13 +107,41 @@ def test_labels_formatting_sorting_paging(real_server, browser):
     page.get_by_role("combobox", name="Rows per page").select_option("500")
 
     def values() -> list[float]:
-        texts = page.locator("#result-table tbody tr td:nth-child(4)").all_inner_texts()
+        texts = page.locator("#result-table tbody tr td:nth-child(5)").all_inner_texts()
         return [float(t.replace(",", "")) for t in texts if t.strip()]
     up = values()
     assert up == sorted(up) and len(up) > 10
     page.locator("#result-table th button", has_text="value").click()
     assert values() == sorted(up, reverse=True)
     assert page.locator("#result-table th[aria-sort=descending]").count() == 1
+    assert not errors, errors
+    context.close()
+
+
+def test_why_shows_the_quotes_behind_a_row(real_server, browser, shoot):
+    """The first row of "which institutions are outside the UN": one click shows the
+    quotes of the fact (institution, in UN system, false), with source and offsets."""
+    context, page, errors = open_page(browser, real_server)
+    run_example(page, "01-institutions-outside-un")
+    first = sparql(real_server, example_text("01-institutions-outside-un")).json()
+    iri = first["results"]["bindings"][0]["institution"]["value"]
+    quotes = sparql(real_server, f"""PREFIX mg: <https://w3id.org/mgkg/ontology#>
+        PREFIX owl: <http://www.w3.org/2002/07/owl#>
+        SELECT ?q ?s ?e {{ ?a owl:annotatedSource <{iri}> ;
+          owl:annotatedProperty mg:inUNSystem ; owl:annotatedTarget false ;
+          mg:quote ?q ; mg:quoteStart ?s ; mg:quoteEnd ?e }}""").json()["results"]["bindings"]
+    assert quotes
+    page.locator("#result-table tbody tr").first.get_by_role("button", name="why?").click()
+    panel = page.locator("tr.why-row")
+    panel.locator("ul.why-facts").wait_for()
+    fact = panel.locator("li.why-fact", has_text="in UN system")
+    for q in quotes:
+        evidence = fact.locator("figure.why-evidence", has_text=q["q"]["value"])
+        caption = evidence.locator("figcaption a").inner_text()
+        assert f"characters {q['s']['value']}–{q['e']['value']}" in caption
+    shoot(page, "query-why-1400")
+    page.locator("#result-table tbody tr").first.get_by_role("button", name="why?").click()
+    assert page.locator("tr.why-row").count() == 0
     assert not errors, errors
     context.close()
 

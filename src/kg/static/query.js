@@ -30,6 +30,7 @@
     holder: holder, viewHolder: document.getElementById("result-view"),
     pager: document.getElementById("pager"), views: document.getElementById("views"),
     base: base, root: root, prefixes: prefixes,
+    getQuery: function () { return last ? last.query : getQuery(); },
     onView: function (name) { currentView = name; updateUrl(getQuery()); }
   });
 
@@ -207,7 +208,7 @@
         var type = resp.headers.get("Content-Type") || "";
         if (type.indexOf("json") >= 0) {
           var data = JSON.parse(text);
-          last = { text: text, data: data };
+          last = { text: text, data: data, query: query };
           jsonButton.disabled = false;
           if (typeof data.boolean === "boolean") {
             document.getElementById("views").textContent = "";

@@ -251,6 +251,7 @@
     table.appendChild(el("caption", {}, n + (n === 1 ? " result" : " results") +
       (n > this.pageSize ? ", rows " + (first + 1) + "–" + last : "")));
     var head = table.createTHead().insertRow();
+    head.appendChild(el("th", { scope: "col", "class": "why-col" }, "Why?"));
     this.vars.forEach(function (v) {
       var th = el("th", { scope: "col" });
       if (self.sort && self.sort.v === v) th.setAttribute("aria-sort", self.sort.dir === 1 ? "ascending" : "descending");
@@ -262,10 +263,86 @@
     var body = table.createTBody();
     this.rows.slice(first, last).forEach(function (b) {
       var tr = body.insertRow();
+      var td = el("td", { "class": "why-col" });
+      var btn = el("button", { type: "button", "class": "why", "aria-expanded": "false",
+                               title: "The facts and quotes behind this row" }, "why?");
+      btn.addEventListener("click", function () { self.toggleWhy(tr, btn, b); });
+      td.appendChild(btn);
+      tr.appendChild(td);
       self.vars.forEach(function (v) { tr.appendChild(self.cell(b[v])); });
     });
     holder.appendChild(table);
     this.renderPager();
+  };
+
+  /* Why? One click shows the facts among the row's values with their quotes. */
+  Results.prototype.toggleWhy = function (tr, btn, b) {
+    var next = tr.nextElementSibling, self = this;
+    if (next && next.classList.contains("why-row")) {
+      next.remove();
+      btn.setAttribute("aria-expanded", "false");
+      return Promise.resolve();
+    }
+    btn.setAttribute("aria-expanded", "true");
+    var row = el("tr", { "class": "why-row" });
+    var cell = el("td", { colspan: this.vars.length + 1 }, "Looking up the evidence…");
+    row.appendChild(cell);
+    tr.insertAdjacentElement("afterend", row);
+    return fetch((this.o.root || "") + "/api/why", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ row: b, query: this.o.getQuery ? this.o.getQuery() : "" })
+    }).then(function (r) { return r.json(); }).then(function (j) {
+      cell.textContent = "";
+      cell.appendChild(self.whyList(j.facts || []));
+    }).catch(function (e) { cell.textContent = "Could not look up the evidence: " + e.message; });
+  };
+
+  Results.prototype.whyList = function (facts) {
+    var root = this.o.root || "";
+    function link(n) {
+      if (!n) return document.createTextNode("");
+      var a = el(n.href ? "a" : "span", { title: n.iri || "" }, n.text);
+      if (n.href) a.href = root + n.href;
+      return a;
+    }
+    if (!facts.length) {
+      return el("p", { "class": "muted" }, "No fact of the graph links these values to each other " +
+        "directly: the row follows from the query's pattern. Open a value's page for its evidence.");
+    }
+    var list = el("ul", { "class": "why-facts" });
+    facts.forEach(function (f) {
+      var li = el("li", { "class": "why-fact " + f.kind });
+      var p = el("p", { "class": "triple" });
+      p.appendChild(link(f.subject));
+      if (f.kind === "own") p.appendChild(document.createTextNode(" (its own evidence)"));
+      else {
+        p.appendChild(document.createTextNode(" "));
+        if (f.kind === "negative") p.appendChild(el("span", { "class": "badge not" }, "not"));
+        p.appendChild(document.createTextNode(" "));
+        p.appendChild(el("em", {}, f.predicate.text));
+        p.appendChild(document.createTextNode(" "));
+        p.appendChild(link(f.object));
+      }
+      li.appendChild(p);
+      if (!f.evidence.length) li.appendChild(el("p", { "class": "muted" }, "No quote: a name or a statement the curators or the ontology make."));
+      f.evidence.forEach(function (e) {
+        var fig = el("figure", { "class": "why-evidence" });
+        if (e.quote) fig.appendChild(el("blockquote", {}, "“" + e.quote + "”"));
+        var cap = el("figcaption");
+        if (e.source) {
+          var a = el(e.quote_href || e.source.href ? "a" : "span", { title: e.source.citation }, e.source.name +
+            (e.start !== null && e.start !== undefined ? ", characters " + e.start + "–" + e.end : ""));
+          if (e.quote_href || e.source.href) a.href = root + (e.quote_href || e.source.href);
+          cap.appendChild(a);
+        }
+        if (e.support) cap.appendChild(el("span", { "class": "badge support" }, e.support));
+        if (e.according_to && e.according_to.length) cap.appendChild(el("span", { "class": "badge according" }, "according to " + e.according_to.join(", ")));
+        fig.appendChild(cap);
+        li.appendChild(fig);
+      });
+      list.appendChild(li);
+    });
+    return list;
   };
 
   Results.prototype.renderPager = function () {

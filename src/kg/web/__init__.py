@@ -17,6 +17,7 @@ from . import (  # noqa: F401  (registers routes)
     search,
     sources,
     things,
+    why,
 )
 from .common import bp
 

@@ -73,7 +73,8 @@ class _Tok:
     pos: int
 
 
-def _tokens(text: str) -> list[_Tok]:
+def tokens(text: str) -> list[_Tok]:
+    """The query's tokens, without white space and comments."""
     return [_Tok(m.lastgroup or "other", m.group(), m.start()) for m in _LEX.finditer(text)
             if m.lastgroup != "ws"]
 
@@ -243,7 +244,7 @@ def _from_engine(text: str, message: str) -> Explanation:
 
 def explain(text: str, message: str) -> Explanation:
     """The most likely reading of a syntax error the engine reported for `text`."""
-    toks = _tokens(text)
+    toks = tokens(text)
     if "unbound" in message:
         return _from_engine(text, message)
     for finder in (_unbalanced, _unknown_prefix, _misspelt, _missing_dot):
