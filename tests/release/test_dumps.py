@@ -19,12 +19,14 @@ from kg.release.dumps import dataset_quads, graph_triples, sorted_ntriples, unio
 
 
 @pytest.fixture(scope="module")
-def release(real_settings):
-    """The real release's canonical dataset, as the build makes it, beside its dist."""
-    corpus = Corpus.load(real_settings)
+def release(mini_settings):
+    """The mini release's canonical dataset, as the build makes it, beside its dist (the
+    whole ontology, with its OWL lists and restrictions, and one source's evidence; rdflib
+    needs minutes for the real graph's comparisons on a loaded machine)."""
+    corpus = Corpus.load(mini_settings)
     dataset = canonicalize_dataset(build_module.assemble(
-        corpus, SourceLibrary(real_settings.seeds_dir)))
-    return dataset, real_settings.dist_dir
+        corpus, SourceLibrary(mini_settings.seeds_dir)))
+    return dataset, mini_settings.dist_dir
 
 
 def _nquads(statements) -> set[str]:
