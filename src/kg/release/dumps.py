@@ -27,49 +27,60 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 def ox_term(term, cache: dict):
     """The pyoxigraph term for an rdflib one (blank nodes keep their labels)."""
+    return _convert(term, cache)[1]
+
+
+def _convert(term, cache: dict) -> tuple[str, object]:
+    """(sort key, pyoxigraph term), computed once per distinct term. The key puts IRIs
+    before blank nodes before literals, then orders by their text: what a reader scans,
+    and plain strings, so that sorting a million quads compares tuples of str in C."""
     found = cache.get(term)
     if found is not None:
         return found
     if isinstance(term, URIRef):
-        made = ox.NamedNode(str(term))
+        made = ("0" + str(term), ox.NamedNode(str(term)))
     elif isinstance(term, BNode):
-        made = ox.BlankNode(str(term))
+        made = ("1" + str(term), ox.BlankNode(str(term)))
     elif isinstance(term, Literal):
         if term.language:
-            made = ox.Literal(str(term), language=term.language)
+            value = ox.Literal(str(term), language=term.language)
         elif term.datatype is not None and str(term.datatype) != _XSD_STRING:
-            made = ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+            value = ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         else:
-            made = ox.Literal(str(term))
+            value = ox.Literal(str(term))
+        made = ("2" + str(value), value)
     else:
         raise TypeError(f"not an RDF term: {term!r}")
     cache[term] = made
     return made
 
 
-def _key(term) -> tuple:
-    # IRIs before blank nodes before literals, then by their text: what a reader scans.
-    kind = 0 if isinstance(term, ox.NamedNode) else 1 if isinstance(term, ox.BlankNode) else 2
-    return kind, str(term)
+def _ox_key(term) -> str:
+    kind = "0" if isinstance(term, ox.NamedNode) else "1" if isinstance(term, ox.BlankNode) else "2"
+    return kind + (term.value if kind != "2" else str(term))
 
 
 def dataset_quads(dataset: Dataset) -> list[ox.Quad]:
     """Every quad of the named graphs, sorted by graph, subject, predicate, object."""
     cache: dict = {}
-    quads = set()
+    keyed: dict[tuple, ox.Quad] = {}
     for s, p, o, g in dataset.quads((None, None, None, None)):
         name = g.identifier if isinstance(g, Graph) else g
-        quads.add(ox.Quad(ox_term(s, cache), ox_term(p, cache), ox_term(o, cache),
-                          ox_term(URIRef(str(name)), cache)))
-    return sorted(quads, key=lambda q: (str(q.graph_name), _key(q.subject),
-                                        str(q.predicate), _key(q.object)))
+        (ks, xs), (kp, xp), (ko, xo) = (_convert(s, cache), _convert(p, cache),
+                                        _convert(o, cache))
+        kg, xg = _convert(URIRef(str(name)), cache)
+        keyed[(kg, ks, kp, ko)] = ox.Quad(xs, xp, xo, xg)
+    return [keyed[key] for key in sorted(keyed)]
 
 
 def graph_triples(graph: Graph) -> list[ox.Triple]:
     cache: dict = {}
-    triples = {ox.Triple(ox_term(s, cache), ox_term(p, cache), ox_term(o, cache))
-               for s, p, o in graph}
-    return sort_triples(triples)
+    keyed: dict[tuple, ox.Triple] = {}
+    for s, p, o in graph:
+        (ks, xs), (kp, xp), (ko, xo) = (_convert(s, cache), _convert(p, cache),
+                                        _convert(o, cache))
+        keyed[(ks, kp, ko)] = ox.Triple(xs, xp, xo)
+    return [keyed[key] for key in sorted(keyed)]
 
 
 def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
@@ -78,7 +89,16 @@ def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
 
 
 def sort_triples(triples) -> list[ox.Triple]:
-    return sorted(triples, key=lambda t: (_key(t.subject), str(t.predicate), _key(t.object)))
+    memo: dict = {}
+
+    def key(term) -> str:
+        found = memo.get(term)
+        if found is None:
+            found = memo[term] = _ox_key(term)
+        return found
+
+    keyed = {(key(t.subject), key(t.predicate), key(t.object)): t for t in triples}
+    return [keyed[k] for k in sorted(keyed)]
 
 
 def prefixes() -> dict[str, str]:
