@@ -34,6 +34,8 @@ def test_status_of_what_does_not_exist_yet(store):
         ("concerted-management-agreement", "proposed"),   # "France is proposing"
         ("eu-mobility-partnerships", "under-negotiation"),  # "seeking to negotiate"
         ("abu-dhabi-dialogue-pilot-partnership", "under-discussion"),  # "will be discussed"
+        ("pacific-seasonal-worker-pilot", "pilot"),  # "a three year Pacific Seasonal Worker pilot"
+        ("development-on-the-move", "pilot"),  # "a 3-year pilot project"
     }
 
 
