@@ -36,7 +36,7 @@ def test_whose_estimates_the_figures_are(store):
         # America, and only 4% from Africa"
         ("us-unauthorized-migrants-from-latin-america-share-2008", "iom"),
         ("us-unauthorized-migrants-from-africa-share-2008", "iom"),
-        # "An empirical study of Afghans and Pakistanis smuggled to the UK suggests ... (Koser 2008)"
+        # "An empirical study of Afghans and Pakistanis smuggled to the UK suggests ..."
         ("smuggling-fees-afghanistan-pakistan-uk-2008", "koser"),
         # "The MFA Office of the Undersecretary for Migrant Workers Abroad (OUMWA) reports ca.
         # 4,000 cases annually, or 0.5% of the 8 million Filipinos abroad"
