@@ -11,16 +11,14 @@ them, from the installed jar itself; nothing of Jena is committed here.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from ..conftest import FIXTURES, serving
+from ..javatools import JARS, java_runner
 
-JARS = Path("/usr/share/java")
 CLASSPATH = ["jena-arq", "jena-base", "jena-core", "jena-iri", "jena-dboe-base", "commons-cli",
              "commons-codec", "commons-compress", "commons-csv", "commons-io", "commons-lang3",
              "dexx.collection", "gson", "guava", "httpclient", "httpcore",
@@ -44,23 +42,11 @@ def _shim(dest: Path) -> None:
 
 @pytest.fixture(scope="module")
 def jena(tmp_path_factory):
-    missing = [j for j in CLASSPATH if not (JARS / f"{j}.jar").is_file()]
-    if missing or not shutil.which("javac"):
-        pytest.skip("Apache Jena is not installed (Debian's libapache-jena-java, which "
-                    f".ci/run installs) or no JDK: missing {missing or 'javac'}")
     work = tmp_path_factory.mktemp("jena")
-    _shim(work / "shim")
-    cp = ":".join(str(JARS / f"{j}.jar") for j in CLASSPATH)
-    subprocess.run(["javac", "-d", str(work / "classes"), "-cp", cp,
-                    str(FIXTURES / "jena" / "JenaClient.java")], check=True, timeout=300)
-    full = f"{work / 'shim'}:{work / 'classes'}:{cp}"
-
-    def run(*args: str) -> str:
-        done = subprocess.run(["java", "-cp", full, "JenaClient", *args],
-                              capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, done.stderr[-2000:]
-        return done.stdout
-    return run
+    if (JARS / "jena-core.jar").is_file():
+        _shim(work / "shim")
+    return java_runner(FIXTURES / "jena" / "JenaClient.java", CLASSPATH, work,
+                       "libapache-jena-java", extra=[work / "shim"])
 
 
 @pytest.fixture(scope="module")
