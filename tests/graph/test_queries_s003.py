@@ -115,6 +115,10 @@ def test_comparisons_and_causes(store):
     # managing migration effectively"
     assert causal["september-11-brought-focus-on-managing-migration"] == (
         "september-11-2001-attacks", {"migration-management"}, None)
+    # "The terrorist attacks of 11 September 2001 have had a significant effect on migration
+    # issues."
+    assert causal["september-11-attacks-affected-migration-issues"] == (
+        "september-11-2001-attacks", {"migration-and-security-dimension"}, None)
     # "As the level of international migration rises, so does its impact on ... policies"
     assert causal["rising-migration-affects-policies"][0] == "international-migration"
     # "This framework would also serve to enhance policy consistency and coherence."
