@@ -55,6 +55,11 @@ def test_status_of_what_does_not_exist_yet(store):
         ("eu-free-movement-for-all-25-2011", "expected"),
         # "member states were ready to adopt a staement of principles concerning migration"
         ("eu-statement-of-principles-on-migration-2004", "expected"),
+        ("pacific-seasonal-worker-pilot", "pilot"),  # "a three year Pacific Seasonal Worker pilot"
+        ("development-on-the-move", "pilot"),  # "a 3-year pilot project"
+        ("eu-employer-sanctions-directive-proposal", "proposed"),  # "launched a proposal"
+        ("belarus-draft-law-on-illegal-migration-and-trafficking", "proposed"),  # "has drafted"
+        ("netherlands-coe-convention-ratification-bill", "proposed"),  # "sent ... to Parliament"
     }
 
 
