@@ -125,13 +125,21 @@ def test_causes_and_effects(store):
         == {"underdevelopment-increases-vulnerability-to-trafficking"}
     # "Common push factors include economic differentials ..."; "The most common pull
     # factors invariably relate to labour markets, geography, governance and policies"
-    assert ("common-push-factors", None, "irregular-migration") in pairs
-    assert ("common-pull-factors", None, "irregular-migration") in pairs
-    # "Trafficking of females can rob families of their child and aged carers ..."
-    assert ("trafficking-females-rob-families-child-aged-carers", "trafficking-in-persons",
-            None) in pairs
-    # none of these is put with reserve ("can" states a possibility the text asserts)
-    assert {m for *_, m in rows} == {None}
+    assert ("common-push-factors", "push-and-pull-factors", "irregular-migration") in pairs
+    assert ("common-pull-factors", "push-and-pull-factors", "irregular-migration") in pairs
+    # "Trafficking of females can rob families of their child and aged carers, contribute to
+    # family breakdown and reinforce the illiteracy and poverty cycle back home"
+    for effect in ("family-breakdown", "poverty"):
+        assert ("trafficking-females-rob-families-child-aged-carers", "trafficking-in-persons",
+                effect) in pairs
+    # every causal claim of the paper names both its cause and its effect
+    assert not {c for c, cause, effect, *_ in rows if cause is None or effect is None}
+    assert len({c for c, *_ in rows}) == 59
+    # "can" puts a claim with reserve; "have helped" does not
+    modality = {c: m for c, *_, m in rows}
+    assert modality["trafficking-contributes-to-underdevelopment"] == "hedged"
+    assert modality["trafficking-females-rob-families-child-aged-carers"] == "hedged"
+    assert modality["high-levels-immigration-over-decades-generally-helped"] is None
 
 
 @answers("68-comparisons-in-the-gfmd-2008-paper")
