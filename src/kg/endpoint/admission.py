@@ -18,8 +18,10 @@ looping an expensive query costs the light lane nothing after its first one.
 Per client (its socket address; X-Forwarded-For only from a configured trusted proxy,
 which the server resolves before this sees it), three budgets answer 429 with a
 Retry-After beyond them: queries in the server at once, heavy queries running or
-queued, and heavy query-seconds per minute (light queries are not charged: they cannot
-hold a worker long, and a client sending many is served in turn with the others).
+queued, and heavy query-seconds per minute: the time its queries spent in the heavy
+lane, queued or running, since both hold what others wait for. Light queries are not
+charged: they cannot hold a worker long, and a client sending many is served in turn
+with the others.
 Every limit of 0 means none.
 """
 
@@ -66,6 +68,7 @@ class Ticket:
     deadline: float
     heavy: bool = False  # counted in the client's heavy queries
     running: bool = False  # holds a heavy slot
+    heavy_since: float | None = None  # when it entered the heavy lane
     order: int = 0
 
 
@@ -112,7 +115,11 @@ class Admission:
                     self._leave(ticket, c)
                     raise
         if ticket.heavy:
-            self._wait(ticket)
+            try:
+                self._wait(ticket)
+            except Rejected:
+                self.release(ticket)
+                raise
         return ticket
 
     def promote(self, ticket: Ticket) -> bool:
@@ -126,6 +133,7 @@ class Admission:
                     or not self._may_add_heavy(c)):
                 return False
             ticket.heavy = ticket.running = True
+            ticket.heavy_since = time.monotonic()
             c.heavy += 1
             c.running_heavy += 1
             self._running += 1
@@ -137,13 +145,14 @@ class Admission:
             self._queue(ticket, self._clients[ticket.client])
         self._wait(ticket)
 
-    def release(self, ticket: Ticket, seconds: float) -> None:
-        """The query is answered; `seconds` of worker time are charged if it was heavy."""
+    def release(self, ticket: Ticket) -> None:
+        """The query is answered (or refused): the time it spent in the heavy lane,
+        queued or running, is charged to its client."""
         now = time.monotonic()
         with self._cond:
             c = self._clients[ticket.client]
-            if ticket.heavy:
-                c.spent.append((now, seconds))
+            if ticket.heavy_since is not None:
+                c.spent.append((now, now - ticket.heavy_since))
             self._leave(ticket, c)
             self._cond.notify_all()
 
@@ -164,6 +173,8 @@ class Admission:
             raise Rejected(429, f"{len(self._waiting)} heavy queries are already waiting "
                                 f"for a worker; try again later", 5)
         ticket.heavy = True
+        if ticket.heavy_since is None:
+            ticket.heavy_since = time.monotonic()
         c.heavy += 1
         self._order += 1
         ticket.order = self._order

@@ -38,9 +38,10 @@ from waitress.server import TcpWSGIServer
 
 LINGER = 2.0  # seconds a refused request's remaining body is read and discarded
 LINGER_BYTES = 64 * 1024 * 1024
+_WHY = b"this address has too many open connections; close some, then retry\n"
 REFUSAL = (b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 5\r\nConnection: close\r\n"
-           b"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 68\r\n\r\n"
-           b"this address has too many open connections; close some, then retry\n")
+           b"Content-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n"
+           b"Content-Length: %d\r\n\r\n%s" % (len(_WHY), _WHY))
 
 
 class GuardedChannel(HTTPChannel):
@@ -180,9 +181,12 @@ class GuardedServer(TcpWSGIServer):
             addr = self.fix_addr(addr)
             host = addr[0]
             if cap and host not in self.kg_exempt and self.kg_per_addr.get(host, 0) >= cap:
-                with contextlib.suppress(OSError):
+                with contextlib.suppress(OSError):  # best effort: a reason, then close
                     conn.setblocking(False)
+                    with contextlib.suppress(BlockingIOError):
+                        conn.recv(65536)  # what already came, so the close is no reset
                     conn.send(REFUSAL)
+                    conn.shutdown(socket.SHUT_WR)
                 conn.close()
                 self._refused("client_connections")
                 continue

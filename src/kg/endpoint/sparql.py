@@ -9,7 +9,6 @@ server that holds the connections. docs/ENDPOINT.md documents the behaviour for 
 
 from __future__ import annotations
 
-import time
 import urllib.parse
 
 import pyoxigraph as ox
@@ -272,21 +271,16 @@ def _run(job: Job) -> Answer:
     if admission is None:
         return app.pool.run(job, s.query_timeout)
     ticket = admission.admit(request.remote_addr or "-", job.query, s.query_timeout)
-    used = 0.0
     try:
-        started = time.monotonic()
         probe = None if ticket.heavy or not s.light_seconds else s.light_seconds
         answer = app.pool.run(job, s.query_timeout, deadline=ticket.deadline, probe=probe,
                               on_probe=lambda: admission.promote(ticket))
-        used = time.monotonic() - started
         if answer is None:  # heavy, and no heavy slot free: queued, then run again
             admission.requeue(ticket)
-            started = time.monotonic()
             answer = app.pool.run(job, s.query_timeout, deadline=ticket.deadline)
-            used += time.monotonic() - started
     finally:
-        heavy = ticket.heavy
-        admission.release(ticket, used)
+        heavy = ticket.heavy_since is not None
+        admission.release(ticket)
     if rt.metrics is not None:
         rt.metrics.answered(answer, heavy)
     return answer
