@@ -252,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the release: SPARQL endpoint, pages, downloads")
     p.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default 8080)")
-    p.add_argument("--threads", type=int, help="HTTP threads (default 8)")
+    p.add_argument("--threads", type=int, help="HTTP threads (default 24)")
     p.add_argument("--workers", type=int,
                    help="query worker processes (default: one per CPU, at least 2)")
     p.add_argument("--timeout", type=float, help="per-query timeout in seconds (default 10)")

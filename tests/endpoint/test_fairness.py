@@ -19,7 +19,7 @@ LIGHT = "ASK { mgr:iom a mg:IntergovernmentalOrganization }"
 
 @pytest.fixture(scope="module")
 def fair(mini_settings):
-    with serving(mini_settings, "--timeout", "3", "--workers", "2", "--threads", "8",
+    with serving(mini_settings, "--timeout", "3", "--workers", "2",
                  "--client-query-seconds", "4") as s:
         s.port = int(s.base.rsplit(":", 1)[1])
         yield s

@@ -29,7 +29,7 @@ class Settings:
     seeds_dir: Path | None = None
     host: str = "127.0.0.1"
     port: int = 8080
-    threads: int = 8
+    threads: int = 24  # HTTP threads; a waiting request holds one (heavy lane, pages)
     workers: int = 0  # query worker processes; 0 = one per CPU (at least 2, at most threads)
     query_memory_mb: int = 2048  # memory a query worker may add before its query is stopped
     query_timeout: float = 10.0  # seconds a query may run before it is stopped (503)

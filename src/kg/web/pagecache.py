@@ -10,9 +10,11 @@ which are files sent as they are) without their knowing:
 - a response is cached by (release, path and query string, the client's preference for
   each representation a page can offer, the JSON-LD profile asked for); the cache is an
   LRU bounded in bytes, and a new release starts with none of the old one's entries;
-- at most `page_renders` pages are rendered at once; a request that cannot start within
-  RENDER_WAIT seconds is answered 503 with Retry-After, so page work can hold at most
-  that many of the interpreter's turns and never starves /sparql;
+- at most `page_renders` pages are rendered at once, and at most WAITING times as many
+  wait for a turn; a request beyond that, or that cannot start within RENDER_WAIT
+  seconds, is answered 503 with Retry-After. Page work thus holds a bounded share of the
+  interpreter and of the server's threads (each waiting request holds one), and never
+  starves /sparql;
 - concurrent requests for a page not yet cached wait for the one rendering it;
 - every cached answer carries an ETag (release and key), and a matching If-None-Match
   is answered 304 without a body.
@@ -35,6 +37,7 @@ from ..endpoint.state import runtime, state
 from .common import PAGE_FORMATS, wants_expanded
 
 RENDER_WAIT = 10.0  # seconds a request may wait for a rendering slot
+WAITING = 4  # requests waiting for a rendering slot, per slot
 NOT_CACHED = {"pages.download", "pages.annotations"}  # files sent as they are
 KEPT = (200, 303, 406)
 
@@ -50,6 +53,8 @@ class _Entry:
 class PageCache:
     def __init__(self, renders: int, max_bytes: int):
         self.slots = threading.BoundedSemaphore(max(1, renders))
+        self.max_waiting = WAITING * max(1, renders)
+        self.waiting = 0
         self.max_bytes = max_bytes
         self.size = 0
         self.hits = self.misses = self.busy = 0
@@ -147,7 +152,18 @@ def _cached(cache: PageCache, view):
                 metrics.pages.labels("hit").inc()
             return _replay(entry)
         try:
-            if not cache.slots.acquire(timeout=RENDER_WAIT):
+            with cache._lock:
+                full = cache.waiting >= cache.max_waiting
+                if not full:
+                    cache.waiting += 1
+            got = False
+            if not full:
+                try:
+                    got = cache.slots.acquire(timeout=RENDER_WAIT)
+                finally:
+                    with cache._lock:
+                        cache.waiting -= 1
+            if not got:
                 cache.busy += 1
                 if metrics is not None:
                     metrics.pages.labels("busy").inc()
