@@ -151,3 +151,47 @@ def test_a_new_release_is_served_live_and_no_response_mixes_two(tmp_path):
         after = [(k, r) for k, r, _ in seen[-6:]]
         assert all(r == new for _, r in after), after
         assert f"now serving release {new}" in s.output()
+
+
+def test_a_query_in_flight_finishes_on_the_release_it_began_on(tmp_path):
+    import os
+    import threading
+
+    from kg.release.build import build
+
+    settings = make_project(tmp_path / "p")
+    build(settings)
+    data = next((settings.root / "data").glob("*.ttl"))
+    data.write_text(data.read_text(encoding="utf-8").replace(
+        'skos:altLabel "IOM"@en', 'skos:altLabel "IOM (v3)"@en'), encoding="utf-8")
+    other = settings.with_(dist_dir=tmp_path / "other" / "dist")
+    build(other)  # the next release, ready beside the served one
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . VALUES ?k { 1 2 } }"
+    url = "/sparql?" + urllib.parse.urlencode({"query": slow})
+    with serving(settings, "--reload-interval", "0.2", "--timeout", "60") as s:
+        old = http("GET", s.base + "/healthz").json()["release"]
+        answer = {}
+        t = threading.Thread(target=lambda: answer.update(r=http("GET", s.base + url,
+                                                                 timeout=90)))
+        t.start()
+        time.sleep(0.5)
+        link = settings.dist_dir.with_name("dist.switch")
+        os.symlink(other.dist_dir.resolve(), link)
+        os.replace(link, settings.dist_dir)  # what kg build's last step does
+        swapped_at = None
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if http("GET", s.base + "/healthz").json()["release"] != old:
+                swapped_at = time.monotonic()
+                in_flight = t.is_alive()
+                break
+            time.sleep(0.05)
+        t.join(timeout=90)
+        assert swapped_at is not None and in_flight  # it was running across the swap
+        r = answer["r"]
+        assert r.status == 200, r.body
+        assert r.headers["X-MGKG-Release"] == old
+        v3 = http("GET", s.base + "/sparql?" + urllib.parse.urlencode(
+            {"query": 'ASK { mgr:iom skos:altLabel "IOM (v3)"@en }'}),
+            headers={"Accept": "application/json"})
+        assert v3.json()["boolean"] is True and v3.headers["X-MGKG-Release"] != old

@@ -65,7 +65,9 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
     app.before_request(_start)
     app.register_blueprint(sparql_bp)
     app.register_blueprint(pages_bp)
-    runtime.extras["pages"] = install(app, settings.page_renders, settings.page_cache_mb)
+    pages = install(app, settings.page_renders, settings.page_cache_mb)
+    runtime.extras["pages"] = pages
+    runtime.extras["on_swap"] = [pages.drop_other_releases]
     return app
 
 

@@ -49,7 +49,7 @@ SERVE_LIMITS: list[tuple[str, type, str]] = [
     ("idle_timeout", float, "seconds a kept-alive connection may idle (15)"),
     ("request_timeout", float, "seconds from a request's first byte to its response "
                                "sent (120)"),
-    ("page_renders", int, "pages rendered at once (2)"),
+    ("page_renders", int, "pages rendered at once (1)"),
     ("page_cache_mb", int, "memory for rendered pages, MB (64)"),
     ("reload_interval", float, "seconds between checks of dist for a new release "
                                "(1; 0 = only on SIGHUP)"),

@@ -36,8 +36,11 @@ def test_known_heavy_queries_and_clients_go_straight_to_the_heavy_lane():
     again = a.admit("c9", "Q", 5)  # same text, another client
     assert again.heavy and again.running
     a.release(again)
-    other = a.admit("c1", "another text", 5)  # same client, another text
-    assert other.heavy
+    other = a.admit("c1", "another text", 5)  # same client, a new text: one light try,
+    assert not other.heavy and other.short  # with a shorter probe
+    third = a.admit("c1", "a third text", 5)  # but only one at a time
+    assert third.heavy
+    a.release(third)
     a.release(other)
 
 
@@ -92,9 +95,14 @@ def test_budgets_answer_429_with_retry_after():
     a = admission(client_heavy=1)
     t = a.admit("c1", "Q1", 5)
     a.promote(t)
+    trying = a.admit("c1", "Q2", 5)  # its one light-lane try
     with pytest.raises(Rejected) as exc:
-        a.admit("c1", "Q2", 5)  # the client is heavy now, and holds its one heavy query
+        a.admit("c1", "Q3", 5)  # the client is heavy now, and holds its one heavy query
     assert exc.value.status == 429 and exc.value.retry_after >= 1
+    assert not a.promote(trying)  # the try turns out heavy too: no room for it
+    with pytest.raises(Rejected):
+        a.requeue(trying)
+    a.release(trying)
     a.release(t)
 
     b = admission(client_queries=1)

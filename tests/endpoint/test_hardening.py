@@ -114,3 +114,18 @@ def test_the_host_header_does_not_decide_the_published_endpoint(hard):
     assert r.status == 200
     assert b"evil.example" not in r.body
     assert f"127.0.0.1:{hard.port}/sparql".encode() in r.body
+
+
+def test_the_client_address_comes_from_x_forwarded_for_only_behind_the_trusted_proxy(
+        mini_settings):
+    with serving(mini_settings, "--trusted-proxy", "127.0.0.1") as s:
+        port = int(s.base.rsplit(":", 1)[1])
+        request(port, "/healthz?via=proxy", "127.0.0.1",
+                headers={"X-Forwarded-For": "203.0.113.9"})
+        request(port, "/healthz?via=other", "127.0.0.2",
+                headers={"X-Forwarded-For": "198.51.100.7"})
+        assert s.wait_for_output("via=other")
+        lines = [ln for ln in s.output().splitlines() if "via=" in ln]
+        assert any("203.0.113.9 " in ln and "via=proxy" in ln for ln in lines), lines
+        assert any("127.0.0.2 " in ln and "via=other" in ln for ln in lines), lines
+        assert not any("198.51.100.7" in ln for ln in lines)

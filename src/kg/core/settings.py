@@ -54,7 +54,8 @@ class Settings:
     idle_timeout: float = 15.0  # seconds a kept-alive connection may wait for a request
     request_timeout: float = 120.0  # seconds from a request's first byte to its response sent
     # Pages (kg.web.pagecache): rendered once per release and representation.
-    page_renders: int = 2  # pages rendered at once (the rest wait, bounded)
+    page_renders: int = 1  # pages rendered at once (the rest wait, bounded); they share
+    # one interpreter lock, so a second renderer adds no throughput, only contention
     page_cache_mb: int = 64  # memory the cache of rendered pages may use
     # Releases (kg.endpoint.live): how often dist is checked for a new release; 0 = never.
     reload_interval: float = 1.0

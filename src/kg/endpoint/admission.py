@@ -12,8 +12,10 @@ time limit it arrived with: the wait counts against the limit, so a query cannot
 10 s and then run 10 s more.
 
 What was heavy is remembered: the query text (by hash, for this release) and, for a
-minute, the client. Their next queries go straight to the heavy lane, so a client
-looping an expensive query costs the light lane nothing after its first one.
+minute, the client. A known text goes straight to the heavy lane, so a client looping
+an expensive query costs the light lane nothing after its first one. A known client's
+new texts may still try the light lane, one at a time and with a fifth of the probe, so
+its light queries stay light while one varying its heavy ones gains at most that.
 
 Per client (its socket address; X-Forwarded-For only from a configured trusted proxy,
 which the server resolves before this sees it), three budgets answer 429 with a
@@ -56,6 +58,7 @@ class _Client:
     inside: int = 0  # queries of this client in the server
     heavy: int = 0  # heavy ones, running or queued
     running_heavy: int = 0
+    probing: int = 0  # its queries in the light lane while it is known as heavy
     spent: deque = field(default_factory=deque)  # (monotonic time, heavy seconds)
     heavy_until: float = 0.0
 
@@ -69,6 +72,8 @@ class Ticket:
     heavy: bool = False  # counted in the client's heavy queries
     running: bool = False  # holds a heavy slot
     heavy_since: float | None = None  # when it entered the heavy lane
+    probing: bool = False  # counted in the client's light-lane tries
+    short: bool = False  # the client is known heavy: a shorter probe
     order: int = 0
 
 
@@ -108,7 +113,11 @@ class Admission:
                                     f"server, the most one client may have", 1)
             c.inside += 1
             ticket = Ticket(client, key, now, now + timeout)
-            if key in self._known or c.heavy_until > now:
+            marked = c.heavy_until > now
+            if marked and key not in self._known and not c.probing:
+                ticket.probing = ticket.short = True
+                c.probing += 1
+            elif key in self._known or marked:
                 try:
                     self._queue(ticket, c)
                 except Rejected:
@@ -127,6 +136,7 @@ class Admission:
         slot was free and nobody waits for one), False if it must be stopped and requeued."""
         with self._cond:
             c = self._clients[ticket.client]
+            self._unprobe(ticket, c)
             self.demoted += 1
             self._remember(ticket, c)
             if (self._running >= self.slots or self._waiting
@@ -207,7 +217,13 @@ class Admission:
         return min(self._waiting,
                    key=lambda t: (self._clients[t.client].running_heavy, t.order))
 
+    def _unprobe(self, ticket: Ticket, c: _Client) -> None:
+        if ticket.probing:
+            ticket.probing = False
+            c.probing -= 1
+
     def _leave(self, ticket: Ticket, c: _Client) -> None:
+        self._unprobe(ticket, c)
         c.inside -= 1
         if ticket.heavy:
             c.heavy -= 1

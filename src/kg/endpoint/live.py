@@ -92,6 +92,8 @@ class Live:
             if self.runtime.admission is not None:
                 self.runtime.admission.forget_queries()
             self.runtime.current = AppState(settings, store, current.pool, {}, release)
+            for hook in self.runtime.extras.get("on_swap", ()):
+                hook(release)  # e.g. the page cache drops the old release's pages
             if metrics is not None:
                 metrics.reloads.labels("ok").inc()
             log.info("now serving release %s (was %s), swapped in in %.2f s", release,

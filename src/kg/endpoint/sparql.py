@@ -272,7 +272,8 @@ def _run(job: Job) -> Answer:
         return app.pool.run(job, s.query_timeout)
     ticket = admission.admit(request.remote_addr or "-", job.query, s.query_timeout)
     try:
-        probe = None if ticket.heavy or not s.light_seconds else s.light_seconds
+        probe = (None if ticket.heavy or not s.light_seconds else
+                 s.light_seconds * (0.2 if ticket.short else 1.0))
         answer = app.pool.run(job, s.query_timeout, deadline=ticket.deadline, probe=probe,
                               on_probe=lambda: admission.promote(ticket))
         if answer is None:  # heavy, and no heavy slot free: queued, then run again
