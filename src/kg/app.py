@@ -1,70 +1,141 @@
 """The Flask application factory: one app, configured by one Settings object.
 
-The SPARQL protocol lives in `sparql.py`, the human and linked-data face in `pages.py`;
-both are blueprints that reach the store and settings through `state()`. The factory
-also starts the query worker pool (executor.py): it forks, so it must happen before the
-WSGI server starts its threads, which is why it is done here and not on first use.
+The SPARQL protocol lives in kg.endpoint.sparql, the human and linked-data face in
+kg.web; both are blueprints that reach the store and settings through `state()`. The
+factory also starts the query worker pool (executor.py): it forks, so it must happen
+before the WSGI server starts its threads, which is why it is done here and not on
+first use. Around them it wires what every response shares: the release it came from
+(pinned per request, live.py), admission control (admission.py), the page cache
+(kg.web.pagecache), security headers, metrics and an access log that cannot be forged.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+import uuid
 import weakref
 
 import pyoxigraph as ox
 from flask import Flask, Response, g, request
 
 from .core.settings import Settings
-from .endpoint.state import AppState
-from .store.store import load_store
+from .endpoint.state import AppState, Runtime, pin
+from .release.swap import release_id
+from .store.store import ensure_release, load_store
 
 access_log = logging.getLogger("kg.access")
 
+# For responses that are not pages (which set their own, looser policy): nothing may be
+# loaded, and no other site may frame them.
+STRICT_CSP = "default-src 'none'; frame-ancestors 'none'"
+
 
 def create_app(settings: Settings | None = None, store: ox.Store | None = None) -> Flask:
+    from .endpoint.admission import Admission
     from .endpoint.executor import QueryPool
+    from .endpoint.live import Live
+    from .endpoint.metrics import Metrics
 
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
-    store = store if store is not None else load_store(settings)
-    # dist is a link a later build switches: downloads come from the release folder the
-    # store was loaded from, so that SPARQL, pages and downloads answer from one release.
-    settings = settings.with_(dist_dir=settings.dist_dir.resolve())
-    pool = QueryPool(store, settings).start()
+    link = settings.dist_dir
+    # dist is a link a later build switches: the store, the downloads and the release
+    # id all come from the one folder it names now.
+    folder = (link if store is not None else ensure_release(settings).parent).resolve()
+    if store is None:
+        store = load_store(settings, folder / "mgkg.trig")
+    release = release_id(folder)
+    pool = QueryPool(store, settings, release).start()
     weakref.finalize(app, pool.close)
-    app.extensions["mgkg"] = AppState(settings, store, pool)
+    runtime = Runtime(AppState(settings.with_(dist_dir=folder), store, pool, {}, release))
+    runtime.admission = Admission(settings, pool.size)
+    runtime.metrics = Metrics(runtime)
+    runtime.extras["live"] = Live(runtime, link, settings.reload_interval)
+    app.extensions["mgkg"] = runtime
 
     from .endpoint.sparql import bp as sparql_bp
     from .web import bp as pages_bp
+    from .web.pagecache import install
 
+    # Registered before the blueprints, so it runs after theirs (Flask runs them in
+    # reverse) and sees, logs and dresses the final response.
+    app.after_request(_finish)
+    app.before_request(_start)
     app.register_blueprint(sparql_bp)
     app.register_blueprint(pages_bp)
-    app.before_request(_start_clock)
-    app.after_request(_log_access)
+    pages = install(app, settings.page_renders, settings.page_cache_mb)
+    runtime.extras["pages"] = pages
+    runtime.extras["on_swap"] = [pages.drop_other_releases]
     return app
 
 
-def _start_clock() -> None:
+def _start() -> None:
     g.kg_started = time.perf_counter()
+    g.kg_request_id = uuid.uuid4().hex[:16]
+    pin()
 
 
-def _log_access(response: Response) -> Response:
+def _finish(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Content-Security-Policy", STRICT_CSP)
+    headers["X-Request-Id"] = g.get("kg_request_id", "-")
+    release = g.get("kg_release") or pin().release
+    headers["X-MGKG-Release"] = release
+    from .endpoint.state import runtime
+
+    metrics = runtime().metrics
+    if metrics is not None:
+        kind = ("sparql" if request.blueprint == "sparql" else
+                "page" if request.blueprint == "pages" else "other")
+        metrics.request(response.status_code, kind)
+    _log_access(response, release)
+    return response
+
+
+def clean(text: str, limit: int = 2000) -> str:
+    """A field for a log line: printable characters only, so no client can end a line
+    (CR, LF), write a terminal escape (ESC), a NUL, or a quote that ends the field.
+    Everything else is written as a Python-style escape (\\x0a, \\u202e), which a reader
+    can decode and no terminal interprets."""
+    text = text[:limit]
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return text
+    out = []
+    for ch in text:
+        if ch == '"':
+            out.append("\\x22")
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch.isprintable():
+            out.append(ch)
+        else:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else
+                       f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return "".join(out)
+
+
+def _log_access(response: Response, release: str) -> None:
     """One line per request with the time taken; for queries also what was asked and
-    what came back, so slow or refused queries can be found in the log."""
+    what came back, so slow or refused queries can be found in the log. Every field a
+    client chose goes through clean()."""
     took = (time.perf_counter() - g.get("kg_started", time.perf_counter())) * 1000
-    line = (f'{request.remote_addr or "-"} "{request.method} {request.path}" '
+    path = request.path + ("?" + request.query_string.decode("latin-1")
+                           if request.query_string and "kg_query" not in g else "")
+    line = (f'{clean(request.remote_addr or "-")} {g.get("kg_request_id", "-")} '
+            f'"{clean(request.method, 20)} {clean(path)}" '
             f"{response.status_code} {response.calculate_content_length() or 0}B "
-            f"{took:.1f}ms")
+            f"{took:.1f}ms release={release}")
     if "kg_query" in g:
         from .store.sparqltext import one_line
 
         rows = g.get("kg_rows")
-        query = one_line(g.kg_query).replace('"', "'")
-        line += (f" form={g.get('kg_form') or '-'} rows={'-' if rows is None else rows}"
-                 f' truncated={g.get("kg_truncated") or "-"} query="{query}"')
+        line += (f" form={clean(g.get('kg_form') or '-', 20)} "
+                 f"rows={'-' if rows is None else rows}"
+                 f' truncated={g.get("kg_truncated") or "-"} query="{clean(one_line(g.kg_query))}"')
     if "kg_error" in g:
-        line += f' error="{" ".join(g.kg_error.split())[:200]}"'
+        line += f' error="{clean(" ".join(g.kg_error.split()), 200)}"'
     access_log.info(line)
-    return response

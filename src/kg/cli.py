@@ -29,7 +29,31 @@ def _settings(args: argparse.Namespace) -> Settings:
         max_rows=getattr(args, "max_rows", None),
         query_memory_mb=getattr(args, "query_memory_mb", None),
         public_url=getattr(args, "public_url", None),
+        **{name: getattr(args, name, None) for name, _, _ in SERVE_LIMITS},
     )
+
+
+# Reliability settings of `kg serve` (kg.core.settings documents each; env MGKG_<NAME>).
+SERVE_LIMITS: list[tuple[str, type, str]] = [
+    ("client_queries", int, "queries of one client in the server at once (16; 0 = no limit)"),
+    ("client_heavy", int, "heavy queries of one client running or queued (2)"),
+    ("client_query_seconds", float, "heavy query-seconds per client per minute (30)"),
+    ("light_seconds", float, "a query running longer is heavy (0.25; 0 = one lane)"),
+    ("heavy_queue", int, "heavy queries waiting, all clients (4)"),
+    ("max_nesting", int, "brackets a query may nest (64)"),
+    ("trusted_proxy", str, "address of a proxy whose X-Forwarded-For is believed"),
+    ("max_connections", int, "open connections in all (4096)"),
+    ("client_connections", int, "open connections per address (64)"),
+    ("header_timeout", float, "seconds for a request's headers, from its first byte (10)"),
+    ("body_timeout", float, "seconds for a request's body, from its first byte (30)"),
+    ("idle_timeout", float, "seconds a kept-alive connection may idle (15)"),
+    ("request_timeout", float, "seconds from a request's first byte to its response "
+                               "sent (120)"),
+    ("page_renders", int, "pages rendered at once (1)"),
+    ("page_cache_mb", int, "memory for rendered pages, MB (64)"),
+    ("reload_interval", float, "seconds between checks of dist for a new release "
+                               "(1; 0 = only on SIGHUP)"),
+]
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -261,7 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the release: SPARQL endpoint, pages, downloads")
     p.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default 8080)")
-    p.add_argument("--threads", type=int, help="HTTP threads (default 8)")
+    p.add_argument("--threads", type=int, help="HTTP threads (default 24)")
     p.add_argument("--workers", type=int,
                    help="query worker processes (default: one per CPU, at least 2)")
     p.add_argument("--timeout", type=float, help="per-query timeout in seconds (default 10)")
@@ -269,6 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="memory a query may use, in MB (default 2048; 0 = no limit)")
     p.add_argument("--max-rows", type=int, dest="max_rows", help="row cap per result")
     p.add_argument("--public-url", dest="public_url", help="external base URL of the server")
+    for name, kind, text in SERVE_LIMITS:
+        p.add_argument("--" + name.replace("_", "-"), type=kind, dest=name, help=text)
     p.add_argument("--dist", type=Path, help="release directory (default dist/)")
     p.set_defaults(func=cmd_serve)
     for subparser in sub.choices.values():

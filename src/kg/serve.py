@@ -7,22 +7,26 @@ can copy locks that no thread will ever release.
 On SIGTERM or SIGINT the server stops accepting connections at once, lets the requests
 already received finish (bounded by the query timeout) and flushes their responses,
 then stops the query workers and exits 0: a rolling restart loses no answered query.
+SIGHUP makes it look for a new release at once (it also looks every reload_interval
+seconds; kg.endpoint.live). The server class adds connection deadlines and per-address
+shares to waitress (kg.endpoint.connections).
 """
 
 from __future__ import annotations
 
 import logging
+import resource
 import signal
 import sys
 import threading
 import time
 
 from waitress import wasyncore
-from waitress.server import create_server
 
 from .app import create_app
 from .core.errors import KgError
 from .core.settings import Settings
+from .endpoint.connections import GuardedServer
 
 log = logging.getLogger("kg.serve")
 
@@ -42,15 +46,25 @@ def run(settings: Settings) -> int:
     configure_logging()
     started = time.perf_counter()
     app = create_app(settings)
-    pool = app.extensions["mgkg"].pool
+    runtime = app.extensions["mgkg"]
+    pool = runtime.pool
+    proxy = {}
+    if settings.trusted_proxy:
+        proxy = {"trusted_proxy": settings.trusted_proxy, "trusted_proxy_count": 1,
+                 "trusted_proxy_headers": {"x-forwarded-for"},
+                 "clear_untrusted_proxy_headers": True}
     try:
-        server = create_server(
-            app, host=settings.host, port=settings.port, threads=settings.threads,
+        server = GuardedServer(
+            app, settings, runtime.metrics,
+            host=settings.host, port=settings.port, threads=settings.threads,
             max_request_body_size=settings.max_request_bytes, ident="mgkg",
             # room for a GET whose URL-encoded query is as long as the limit allows, so
             # that the endpoint (not waitress) answers an over-long one with a clear 413
             max_request_header_size=3 * settings.max_request_bytes + 65536,
-            asyncore_use_poll=True, connection_limit=max(100, settings.threads * 16),
+            asyncore_use_poll=True, connection_limit=_connection_limit(settings),
+            backlog=2048, cleanup_interval=1, channel_timeout=max(
+                settings.idle_timeout, settings.request_timeout) + 5,
+            **proxy,
         )
     except OSError as exc:
         pool.close()
@@ -61,20 +75,38 @@ def run(settings: Settings) -> int:
         log.info("received %s, shutting down", signal.Signals(signum).name)
         stop.set()
 
+    live = runtime.extras["live"].start()
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGHUP, lambda _s, _f: live.wake.set())
     log.info("serving http://%s:%s (%d query workers%s, %d threads, timeout %g s) "
-             "ready in %.2f s", settings.host, settings.port, pool.size,
+             "release %s, ready in %.2f s", settings.host, settings.port, pool.size,
              "" if pool.sandboxed else ", NOT sandboxed", settings.threads,
-             settings.query_timeout, time.perf_counter() - started)
+             settings.query_timeout, runtime.current.release, time.perf_counter() - started)
     try:
         while not stop.is_set():
             wasyncore.loop(timeout=0.5, map=server._map, use_poll=True, count=1)
         _drain(server, grace=settings.query_timeout + 5)
     finally:
+        live.stop()
         pool.close()
     log.info("stopped")
     return 0
+
+
+def _connection_limit(settings: Settings) -> int:
+    """max_connections, within what the process may open (raising its soft limit to the
+    hard one first): each connection is a file descriptor."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = settings.max_connections + 256
+    if soft != resource.RLIM_INFINITY and soft < want:
+        new = want if hard == resource.RLIM_INFINITY else min(want, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (new, hard))
+            soft = new
+        except (ValueError, OSError):
+            pass
+    return max(16, min(settings.max_connections, soft - 256))
 
 
 def _drain(server, grace: float) -> None:

@@ -54,6 +54,7 @@ class Answer:
     limit: int | None = None
     seconds: float = 0.0  # time spent evaluating and writing, in the worker
     headers: dict[str, str] = field(default_factory=dict)
+    release: str | None = None  # the release the worker answered from
 
     @classmethod
     def error(cls, status: int, message: str, **headers: str) -> Answer:

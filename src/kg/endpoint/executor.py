@@ -28,13 +28,13 @@ import logging
 import os
 import pickle
 import queue
-import select
 import signal
 import socket
 import struct
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -43,62 +43,9 @@ from ..core.settings import Settings
 from . import sandbox
 from .evaluate import Answer, Job, Limits, evaluate
 from .negotiate import GRAPH_FORMATS, RESULT_FORMATS
+from .wire import Channel
 
 log = logging.getLogger("kg.executor")
-
-
-# ------------------------------------------------------------------ the wire
-
-
-class Channel:
-    """Length-prefixed messages over a connected Unix socket, with a receive deadline.
-
-    Hand-written rather than multiprocessing's Connection because every light query
-    crosses it twice: one poll and usually one recv per message, and no per-call
-    selector objects, keep the pool's overhead per query in the tens of microseconds.
-    """
-
-    _LEN = struct.Struct("!I")
-
-    def __init__(self, sock: socket.socket):
-        self.sock = sock
-        sock.setblocking(True)
-        self._poll = select.poll()
-        self._poll.register(sock, select.POLLIN)
-
-    def send(self, payload: bytes) -> None:
-        # write(2), not send(2): a sandboxed worker may not call sendto/sendmsg at all.
-        data = memoryview(self._LEN.pack(len(payload)) + payload)
-        fd = self.sock.fileno()
-        while data:
-            data = data[os.write(fd, data):]
-
-    def recv(self, timeout: float | None = None) -> bytes | None:
-        """The next message; None if none began within timeout; EOFError if closed."""
-        if timeout is not None and not self._poll.poll(max(0, int(timeout * 1000))):
-            return None
-        data = self.sock.recv(65536)
-        while len(data) < 4:
-            more = self.sock.recv(65536)
-            if not more:
-                raise EOFError
-            data += more
-        size = self._LEN.unpack_from(data)[0]
-        if len(data) - 4 >= size:
-            return data[4:4 + size]
-        buf = bytearray(size)
-        view = memoryview(buf)
-        got = len(data) - 4
-        view[:got] = data[4:]
-        while got < size:
-            n = self.sock.recv_into(view[got:])
-            if n == 0:
-                raise EOFError
-            got += n
-        return bytes(buf)
-
-    def close(self) -> None:
-        self.sock.close()
 
 
 # ------------------------------------------------------------------ worker side
@@ -134,7 +81,7 @@ def _recv_exact(sock: socket.socket, n: int) -> bytes:
 
 
 def _zygote(ctl: socket.socket, store: ox.Store, limits: Limits, parent: int,
-            memory_mb: int) -> None:
+            memory_mb: int, release: str) -> None:
     sandbox.die_with_parent()
     if os.getppid() != parent:
         return
@@ -162,13 +109,25 @@ def _zygote(ctl: socket.socket, store: ox.Store, limits: Limits, parent: int,
                 try:
                     ctl.close()
                     ours.close()
-                    _worker(theirs, store, limits, me, memory_mb)
+                    _worker(theirs, store, limits, me, memory_mb, release)
                 finally:
                     os._exit(0)
             theirs.close()
             live.add(pid)
             socket.send_fds(ctl, [struct.pack("!i", pid)], [ours.fileno()])
             ours.close()
+        elif command == b"R":  # a new release: load it here, fork workers from it
+            size = struct.unpack("!I", _recv_exact(ctl, 4))[0]
+            path, _, new_release = _recv_exact(ctl, size).decode().partition("\n")
+            try:
+                from ..store.store import load_store
+
+                fresh = load_store(None, Path(path))
+                _warm_up(fresh, limits)
+                store, release = fresh, new_release
+                ctl.sendall(b"ok")
+            except Exception as exc:  # the old release stays; the server logs why
+                ctl.sendall(b"no" + str(exc)[:200].encode())
         elif command == b"K":
             pid = struct.unpack("!i", _recv_exact(ctl, 4))[0]
             if pid in live:  # not yet reaped, so the pid cannot belong to anyone else
@@ -191,7 +150,7 @@ def _reap(live: set[int]) -> None:
 
 
 def _worker(sock: socket.socket, store: ox.Store, limits: Limits, zygote: int,
-            memory_mb: int) -> None:
+            memory_mb: int, release: str) -> None:
     sandbox.die_with_parent()
     if os.getppid() != zygote:
         return
@@ -206,6 +165,7 @@ def _worker(sock: socket.socket, store: ox.Store, limits: Limits, zygote: int,
             return
         try:
             answer = evaluate(store, pickle.loads(data), limits)
+            answer.release = release
             payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
         except MemoryError:
             payload = pickle.dumps(Answer.error(
@@ -222,6 +182,7 @@ def _worker(sock: socket.socket, store: ox.Store, limits: Limits, zygote: int,
 class _Worker:
     pid: int
     conn: Channel
+    generation: int = 0  # which release it was forked with (QueryPool.generation)
 
 
 class PoolError(KgError):
@@ -241,8 +202,10 @@ def default_workers(settings: Settings) -> int:
 class QueryPool:
     """Long-lived query workers that can be killed when a query overruns."""
 
-    def __init__(self, store: ox.Store, settings: Settings):
+    def __init__(self, store: ox.Store, settings: Settings, release: str = "-"):
         self.store = store
+        self.release = release  # the release new workers answer from
+        self.generation = 0
         self.settings = settings
         self.limits = Limits.of(settings)
         self.size = default_workers(settings)
@@ -266,7 +229,8 @@ class QueryPool:
         if pid == 0:
             try:
                 ours.close()
-                _zygote(theirs, self.store, self.limits, parent, self.settings.query_memory_mb)
+                _zygote(theirs, self.store, self.limits, parent, self.settings.query_memory_mb,
+                        self.release)
             finally:
                 os._exit(0)
         theirs.close()
@@ -328,7 +292,7 @@ class QueryPool:
             if len(msg) != 4 or not fds:
                 raise PoolError("the query zygote is gone")
             worker = _Worker(struct.unpack("!i", msg)[0],
-                             Channel(socket.socket(fileno=fds[0])))
+                             Channel(socket.socket(fileno=fds[0])), self.generation)
             self._alive += 1
         try:
             hello = worker.conn.recv(timeout=30)
@@ -357,38 +321,105 @@ class QueryPool:
             return
         self._idle.put(fresh)
 
+    # -- releases
+
+    def reload(self, dataset: Path, release: str) -> None:
+        """Answer from another release from now on: the zygote loads it and forks fresh
+        workers from it; idle old workers are stopped now, busy ones when their query is
+        answered, so a query in flight finishes on the release it began on."""
+        payload = f"{dataset}\n{release}".encode()
+        with self._lock:
+            if self._closed or self._ctl is None:
+                raise PoolError("the query pool is closed")
+            try:
+                self._ctl.sendall(b"R" + struct.pack("!I", len(payload)) + payload)
+                reply = self._ctl.recv(256)
+            except OSError as exc:
+                raise PoolError(f"the query zygote is gone: {exc}") from exc
+            if not reply.startswith(b"ok"):
+                raise PoolError(f"the new release did not load: {reply[2:].decode()}")
+            self.generation += 1
+            self.release = release
+        fresh = [self._spawn()[0] for _ in range(self.size)]
+        old = []
+        while True:
+            try:
+                old.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        for worker in fresh + old:
+            if worker.generation == self.generation:
+                self._idle.put(worker)
+            else:
+                self._kill(worker)
+
+    def _take(self, deadline: float) -> _Worker | None:
+        """An idle worker of the current release, waiting until deadline at most."""
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                return None
+            if worker.generation == self.generation:
+                return worker
+            self._kill(worker)  # forked with a release that has been replaced
+
+    def _give_back(self, worker: _Worker) -> None:
+        if worker.generation == self.generation:
+            self._idle.put(worker)
+        else:
+            self._kill(worker)
+
     # -- queries
 
-    def run(self, job: Job, timeout: float) -> Answer:
-        """Answer a job within timeout seconds of evaluation, or stop it and say so."""
+    def run(self, job: Job, timeout: float, *, deadline: float | None = None,
+            probe: float | None = None, on_probe=None) -> Answer | None:
+        """Answer a job by its deadline (monotonic; default: timeout seconds from now),
+        the wait for a worker included, or stop it and say so.
+
+        With `probe`, a query still running after probe seconds asks `on_probe()`
+        whether it may go on; if not, it is stopped and None is returned (the caller
+        queues it in the heavy lane and runs it again within the same deadline)."""
+        started = time.monotonic()
+        deadline = started + timeout if deadline is None else deadline
         if self._alive <= 0:
             return Answer.error(503, "no query worker is available; the server is unhealthy")
-        try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
+        worker = self._take(deadline)
+        if worker is None:
             return Answer.error(503, f"the server is busy: all {self.size} query workers "
-                                     f"stayed busy for {timeout:g} s; try again later",
-                                **{"Retry-After": "5"})
+                                     f"stayed busy until the time limit of {timeout:g} s; "
+                                     f"try again later", **{"Retry-After": "5"})
+        got = time.monotonic()
         payload = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             worker.conn.send(payload)
         except OSError:  # the worker died while idle; the query never reached it
             self._replace(worker)
-            return self.run(job, timeout) if self._alive > 0 else Answer.error(
+            return self.run(job, timeout, deadline=deadline, probe=probe,
+                            on_probe=on_probe) if self._alive > 0 else Answer.error(
                 503, "no query worker is available; the server is unhealthy")
         try:
-            data = worker.conn.recv(timeout)
+            data = None
+            if probe is not None and deadline - time.monotonic() > probe:
+                data = worker.conn.recv(probe)
+                if data is None and not on_probe():
+                    self._replace(worker)
+                    return None
+            if data is None:
+                data = worker.conn.recv(max(0.0, deadline - time.monotonic()))
             if data is None:
                 self.timeouts += 1
                 self._replace(worker)
+                waited = max(0.0, got - (deadline - timeout))
                 return Answer.error(503, f"the query was stopped after {timeout:g} s, the "
-                                         f"time limit of this endpoint; simplify it or add "
-                                         f"a LIMIT")
+                                         f"time limit of this endpoint (counted from its "
+                                         f"arrival, {waited:.1f} s of it spent waiting); "
+                                         f"simplify it or add a LIMIT")
         except (EOFError, OSError):
             self.crashes += 1
             self._replace(worker)
             return Answer.error(503, "the query was stopped: its worker ran out of the "
                                      f"memory a query may use ({self.settings.query_memory_mb}"
                                      " MB) or crashed")
-        self._idle.put(worker)
+        self._give_back(worker)
         return pickle.loads(data)

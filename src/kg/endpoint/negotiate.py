@@ -94,10 +94,12 @@ def parse_accept(header: str) -> list[_Range]:
         for param in fields[1:]:
             key, _, value = param.partition("=")
             if key.strip().lower() == "q":
-                try:
-                    q = min(max(float(value.strip()), 0.0), 1.0)
+                try:  # a malformed q is ignored (RFC 9110 12.4.2 grammar), not a refusal
+                    parsed = float(value.strip())
+                    if parsed == parsed:  # not NaN
+                        q = min(max(parsed, 0.0), 1.0)
                 except ValueError:
-                    q = 0.0
+                    pass
         ranges.append(_Range(t, s, q))
     return ranges
 

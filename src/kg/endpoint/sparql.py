@@ -9,15 +9,19 @@ server that holds the connections. docs/ENDPOINT.md documents the behaviour for 
 
 from __future__ import annotations
 
+import urllib.parse
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from ..store import sparqltext
+from . import guard
+from .admission import Rejected
 from .evaluate import Answer, Job, Refused, pick_format
 from .negotiate import GRAPH_FORMATS, RESULT_FORMATS
 from .servicedesc import service_description
-from .state import state
+from .state import runtime, state
 
 bp = Blueprint("sparql", __name__)
 
@@ -26,7 +30,9 @@ FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
 EXPOSED = ("Content-Length, Server-Timing, X-MGKG-Truncated, X-MGKG-Limit, X-MGKG-Rows, "
-           "Retry-After")
+           "X-MGKG-Release, X-Request-Id, Retry-After")
+# What a preflight allows: a fixed list, never an echo of what was asked.
+ALLOWED_HEADERS = "Accept, Content-Type, Accept-Language, Content-Language, Cache-Control"
 READ_ONLY = ("this endpoint is read-only: SPARQL Update ({what}) is not accepted here, "
              "and there is no update endpoint")
 
@@ -53,8 +59,19 @@ def healthz():
             "workers": pool.alive if pool else 0,
             "sandboxed": bool(pool and pool.sandboxed),
             "timeouts": pool.timeouts if pool else 0,
-            "crashes": pool.crashes if pool else 0}
+            "crashes": pool.crashes if pool else 0,
+            "release": state().release}
     return body, 200 if ok else 503
+
+
+@bp.get("/metrics")
+def metrics():
+    m = runtime().metrics
+    if m is None:
+        return _error(404, "metrics are not collected by this server")
+    from .metrics import CONTENT_TYPE
+
+    return Response(m.render(), 200, content_type=CONTENT_TYPE)
 
 
 # `/sparql/` too: the W3C protocol manifest writes the endpoint with the slash, and a
@@ -74,6 +91,11 @@ def sparql():
         return _answer(job)
     except Refused as exc:
         return _error(exc.status, exc.message)
+    except Rejected as exc:
+        metrics = runtime().metrics
+        if metrics is not None:
+            metrics.rejected(exc.status)
+        return _error(exc.status, exc.message, **{"Retry-After": str(exc.retry_after)})
     except HTTPException as exc:  # e.g. 413 from reading a body over the size limit
         return _error(exc.code or 400, f"{exc.name}: {exc.description}")
 
@@ -82,8 +104,7 @@ def _preflight() -> Response:
     response = Response(status=204)
     response.headers["Allow"] = METHODS
     response.headers["Access-Control-Allow-Methods"] = METHODS
-    asked = request.headers.get("Access-Control-Request-Headers")
-    response.headers["Access-Control-Allow-Headers"] = asked or "Accept, Content-Type"
+    response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
     response.headers["Access-Control-Max-Age"] = "86400"
     return response
 
@@ -92,11 +113,13 @@ def _read_request() -> Job | None:
     """The protocol's parameters as a Job; None when there is no query (the service
     description is wanted); Refused for anything the protocol or this endpoint rejects."""
     settings = state().settings
+    _require_utf8_url()
     args = request.args
     if request.method == "POST":
         mimetype = request.mimetype
         _require_utf8()
         if mimetype == FORM:
+            _require_utf8_form()
             form = request.form
             if "update" in form or "update" in args:
                 raise Refused(400, READ_ONLY.format(what="the update parameter"))
@@ -151,6 +174,25 @@ def _read_request() -> Job | None:
     )
 
 
+def _require_utf8_url() -> None:
+    """Werkzeug decodes a URL's query with replacement characters; the protocol says it
+    is UTF-8, so bytes that are not are refused (as a POST body's are), not guessed."""
+    raw = request.environ.get("QUERY_STRING", "")
+    try:
+        urllib.parse.unquote_to_bytes(raw.encode("latin-1")).decode("utf-8")
+    except (UnicodeDecodeError, UnicodeEncodeError):
+        raise Refused(400, "the request URL's query string is not valid UTF-8 once "
+                           "percent-decoded") from None
+
+
+def _require_utf8_form() -> None:
+    body = request.get_data(cache=True)
+    try:
+        urllib.parse.unquote_to_bytes(body.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        raise Refused(400, "the form body is not valid UTF-8 once percent-decoded") from None
+
+
 def _require_utf8() -> None:
     """The protocol's query string is UTF-8 (SPARQL 1.1 Protocol 2.1.2-2.1.3): a body that
     declares another charset is refused before it is read, not decoded as it says."""
@@ -180,11 +222,20 @@ def _answer(job: Job) -> Response:
                            "never calls other services")
     # Negotiate now when the query form is plain, so a 406 costs no evaluation; the
     # worker decides again from the result itself.
+    try:
+        guard.check(job.query, app.settings.max_nesting)
+    except guard.TooComplex as exc:
+        raise Refused(400, str(exc)) from None
+    fmt = None
     if shape.form in ("SELECT", "ASK"):
-        pick_format("results", job.accept, job.format)
+        fmt = pick_format("results", job.accept, job.format)
     elif shape.form in ("CONSTRUCT", "DESCRIBE"):
-        pick_format("graph", job.accept, job.format)
-    answer = app.pool.run(job, app.settings.query_timeout)
+        fmt = pick_format("graph", job.accept, job.format)
+    if request.method == "HEAD":
+        return _head(fmt)
+    answer = _run(job)
+    if answer.release:
+        g.kg_release = answer.release
     g.kg_rows = answer.count
     g.kg_truncated = answer.truncated
     response = Response(answer.body, answer.status, headers=answer.headers,
@@ -202,15 +253,57 @@ def _answer(job: Job) -> Response:
     return response
 
 
+def _head(fmt) -> Response:
+    """HEAD checks the request (protocol, size, guards, negotiation) and says what a GET
+    would send, without evaluating the query: a HEAD must not cost what a GET does."""
+    response = Response(b"", 200, content_type=fmt.content_type if fmt else
+                        "application/octet-stream")
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _run(job: Job) -> Answer:
+    """Through admission control (admission.py): the light lane first, the heavy lane if
+    the query (or its client) turns out to be heavy; one deadline from arrival."""
+    rt, app = runtime(), state()
+    s = app.settings
+    admission = rt.admission
+    if admission is None:
+        return app.pool.run(job, s.query_timeout)
+    ticket = admission.admit(request.remote_addr or "-", job.query, s.query_timeout)
+    try:
+        probe = (None if ticket.heavy or not s.light_seconds else
+                 s.light_seconds * (0.2 if ticket.short else 1.0))
+        answer = app.pool.run(job, s.query_timeout, deadline=ticket.deadline, probe=probe,
+                              on_probe=lambda: admission.promote(ticket))
+        if answer is None:  # heavy, and no heavy slot free: queued, then run again
+            admission.requeue(ticket)
+            answer = app.pool.run(job, s.query_timeout, deadline=ticket.deadline)
+    finally:
+        heavy = ticket.heavy_since is not None
+        admission.release(ticket)
+    if rt.metrics is not None:
+        rt.metrics.answered(answer, heavy)
+    return answer
+
+
 def _service_description() -> Response:
     app = state()
     fmt = pick_format("graph", request.headers.get("Accept"), request.args.get("format"))
+    # The Host header is the client's to choose: it never decides a URL we publish.
     endpoint = (app.settings.public_url.rstrip("/") + "/sparql" if app.settings.public_url
-                else request.base_url)
+                else f"http://{_authority(app.settings)}/sparql")
     body = service_description(app, endpoint, fmt)
     response = Response(body, 200, content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"
     return response
+
+
+def _authority(settings) -> str:
+    host = settings.host
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{host}:{settings.port}"
 
 
 __all__ = ["bp", "RESULT_FORMATS", "GRAPH_FORMATS"]

@@ -27,6 +27,15 @@ def releases_dir(dist: Path) -> Path:
     return dist.with_name(dist.name + ".releases")
 
 
+def release_id(folder: Path) -> str:
+    """A release's name: the hash of its SHA256SUMS, so the same files are the same
+    release, whether read from the link or from a folder a server still holds."""
+    sums = folder / "SHA256SUMS"
+    if not sums.is_file():
+        return "unversioned"
+    return hashlib.sha256(sums.read_bytes()).hexdigest()[:16]
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -83,8 +92,7 @@ def staging_dir(dist: Path) -> Path:
 def publish(staging: Path, dist: Path) -> Path:
     """Make the complete release in `staging` the one `dist` points at; returns its folder."""
     root = releases_dir(dist)
-    digest = hashlib.sha256((staging / "SHA256SUMS").read_bytes()).hexdigest()[:16]
-    final = root / f"release-{digest}"
+    final = root / f"release-{release_id(staging)}"
     if final.is_dir():
         shutil.rmtree(staging)  # the same release again: keep the folder readers may hold
     else:
