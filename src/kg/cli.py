@@ -142,6 +142,33 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_iris(args: argparse.Namespace) -> int:
+    """The register of published IRIs (data/published-iris.txt) against data/. Exit 1 when
+    a listed IRI is gone, or (without --update) when data/ describes IRIs not listed yet."""
+    from .input.corpus import Corpus
+    from .validation.diagnostics import relative
+    from .validation.published import check_published, published_path, unlisted, update_published
+
+    settings = _settings(args)
+    corpus = Corpus.load(settings)
+    if corpus.syntax_errors:
+        raise KgError(str(corpus.syntax_errors[0]))
+    path = published_path(corpus)
+    added = update_published(corpus) if args.update else []
+    new = unlisted(corpus)
+    gone = list(check_published(corpus))
+    for diagnostic in gone:
+        print(diagnostic.format())
+    for iri in added:
+        print(f"added {iri}")
+    for iri in new:
+        print(f"not listed yet: {iri}")
+    print(f"{relative(path, settings.root)}: {len(added)} added, {len(new)} not listed, "
+          f"{len(gone)} published IRIs no longer described"
+          + ("" if not new else " (run `kg iris --update`)"))
+    return 1 if gone or new else 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import run
 
@@ -219,6 +246,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--uncovered", action="store_true",
                    help="also list the uncovered sentences, with their offsets")
     p.set_defaults(func=cmd_coverage)
+
+    p = sub.add_parser("iris", help="the register of published IRIs (data/published-iris.txt) "
+                       "against data/: listed IRIs gone, described IRIs not listed")
+    p.add_argument("--update", action="store_true",
+                   help="add the IRIs data/ describes that the register does not list yet")
+    p.set_defaults(func=cmd_iris)
 
     p = sub.add_parser("diagram", help="draw the ontology as SVG (docs/model.svg)")
     p.add_argument("--out", help="output file (default docs/model.svg)")

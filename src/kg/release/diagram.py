@@ -22,7 +22,8 @@ FAMILIES = {
     "Actor": "#dbeafe", "NormativeSource": "#fde68a", "Concept": "#dcfce7",
     "Proposition": "#fce7f3", "Event": "#ede9fe", "Figure": "#fee2e2",
     "SourceDocument": "#e5e7eb", "PolicyMeasure": "#ffedd5", "Place": "#f1f5f9",
-    "MigrantCategory": "#ccfbf1",
+    "MigrantCategory": "#ccfbf1", "Claim": "#fef9c3", "EnumeratedList": "#e0e7ff",
+    "ListItem": "#e0e7ff",
 }
 
 

@@ -29,6 +29,7 @@ from ..input.corpus import Corpus
 from ..input.sources import SourceLibrary, SourceText, fold
 from .claims import run_claims_checks
 from .diagnostics import ERROR, WARNING, Diagnostic, DiagnosticMaker, relative
+from .published import check_published
 
 # Terms of RDF/OWL/RDFS structure that data may always use.
 STRUCTURAL_PREDICATES = {
@@ -98,6 +99,7 @@ class Checker:
         yield from self.duplicates()
         yield from self.links_content()
         yield from run_claims_checks(self.g, self.make)
+        yield from check_published(self.corpus)
 
     # -- input the shapes cannot make sense of ------------------------------------------
     @cached_property
@@ -229,10 +231,11 @@ class Checker:
         """Two IRIs sharing a label or alias usually mean one thing was minted twice."""
         g = self.g
         by_name: dict[str, set] = defaultdict(set)
-        figures = set(g.subjects(RDF.type, MG.Figure))
+        # A retired IRI keeps its old label beside its replacement's: that is the point.
+        skip = set(g.subjects(RDF.type, MG.Figure)) | set(g.subjects(OWL.deprecated, None))
         for prop in (RDFS.label, SKOS.altLabel):
             for s, o in g.subject_objects(prop):
-                if is_described(s) and s not in figures and isinstance(o, Literal):
+                if is_described(s) and s not in skip and isinstance(o, Literal):
                     by_name[" ".join(str(o).casefold().split())].add(s)
         for name, terms in sorted(by_name.items()):
             labelled = {t for t in terms if any(
