@@ -161,10 +161,14 @@ def test_causes_reasons_aims_and_comparisons(store):
         # "the richness of their ideas, experiences and energies helps to renew, re-energise
         # and rebuild societies"
         ("migrants-help-renew-societies", "cause", "migrant"),
+        ("migrants-help-renew-societies", "effect", "renewal-of-societies"),
         # "the subject of migration is also very emotive, causing fears and dangerous
         # perceptions"
         ("migration-is-emotive-and-causes-fears", "cause", "international-migration"),
+        ("migration-is-emotive-and-causes-fears", "effect", "fears-about-migration"),
         # "when some of the responses themselves create new categories of people"
+        ("responses-to-migration-create-new-categories-of-people", "cause",
+         "responses-to-migration"),
         ("responses-to-migration-create-new-categories-of-people", "effect",
          "categorisation-of-migrants"),
         # "Because of the different legal protection regimes for refugees and trafficked
@@ -172,6 +176,8 @@ def test_causes_reasons_aims_and_comparisons(store):
         # treated as if they keep themselves apart."
         ("protection-regimes-explain-treating-groups-as-apart", "cause",
          "lack-of-legal-protection-regime-for-migrants"),
+        ("protection-regimes-explain-treating-groups-as-apart", "effect",
+         "separate-treatment-of-migrant-categories"),
         # "are not allowed to leave the camps and so have no interaction with either migrant
         # workers from Burma or the local Thai population"; "The different categories of
         # migrants are both isolated from each other and segregated"
@@ -216,6 +222,10 @@ def test_causes_reasons_aims_and_comparisons(store):
         ("migrant-workers-looked-after-and-helped-free-the-man", "supports",
          "migrant-workers-know-of-trafficked-victims-among-them"),
     }
+    # every causal claim of the piece names both what causes and what is caused
+    causal = {c for c, k, _l, _t in rows if k == "mg:CausalClaim"}
+    for claim in causal:
+        assert {link for c, _k, link, _t in rows if c == claim} >= {"cause", "effect"}, claim
 
 
 # ------------------------------------------------------------------ the issue's other fixes
