@@ -60,6 +60,11 @@ def test_status_of_what_does_not_exist_yet(store):
         ("eu-employer-sanctions-directive-proposal", "proposed"),  # "launched a proposal"
         ("belarus-draft-law-on-illegal-migration-and-trafficking", "proposed"),  # "has drafted"
         ("netherlands-coe-convention-ratification-bill", "proposed"),  # "sent ... to Parliament"
+        # 000: "the UN High-Level Dialogue on Migration and Development planned for 2013"
+        ("hld-2013", "planned"),
+        # 000: "others may fear that this would inevitably lead to the creation of a new,
+        # supranational agency" (feared by some, not proposed)
+        ("feared-supranational-migration-agency", "expected"),
     }
 
 
