@@ -721,6 +721,7 @@ def test_002_each_philippine_measure_is_linked_to_state_category_and_function(st
 
 def test_002_every_practice_is_linked_to_state_category_and_function(store):
     loose = column(store, f"""SELECT ?m WHERE {{ GRAPH {G002} {{ ?m a mg:PolicyMeasure }}
+        FILTER NOT EXISTS {{ ?m owl:deprecated true }}
         FILTER NOT EXISTS {{
             ?m mg:practiceOf ?s ; mg:coversCategory ?c ; mg:servesFunction ?f }} }}""")
     assert loose == set()
@@ -739,7 +740,7 @@ def test_002_origin_transit_destination_perspectives(store, state, role):
 
 def test_002_questions_to_guide_the_discussion(store):
     quotes = column(store, f"""SELECT ?q WHERE {{
-        ?ax owl:annotatedSource mgr:gfmd-2008-manila-rt-2-2 ; owl:annotatedProperty mg:statement ;
+        ?i mg:inList mgr:rt-2-2-discussion-questions ; mg:item/a mg:Question ;
             dcterms:source mgs:{S002} ; mg:quote ?q }}""")
     for start in ["What factors can be considered", "What are some key effective responses",
                   "What are the key capacity building needs",

@@ -68,6 +68,8 @@ def test_every_described_thing_is_typed_labelled_and_sourced(store):
             FILTER(isIRI(?x) && STRSTARTS(STR(?x), "{MGR}"))
             # vocabulary the ontology itself defines (e.g. categories no source names)
             FILTER NOT EXISTS {{ ?x rdfs:isDefinedBy <https://w3id.org/mgkg/ontology> }}
+            # a retired IRI states nothing but its retirement (mgsh:RetiredThing)
+            FILTER NOT EXISTS {{ ?x owl:deprecated true }}
             OPTIONAL {{ ?x a ?type }}
             OPTIONAL {{ ?x rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "en")) }}
             OPTIONAL {{

@@ -34,6 +34,11 @@ def test_status_of_what_does_not_exist_yet(store):
         ("concerted-management-agreement", "proposed"),   # "France is proposing"
         ("eu-mobility-partnerships", "under-negotiation"),  # "seeking to negotiate"
         ("abu-dhabi-dialogue-pilot-partnership", "under-discussion"),  # "will be discussed"
+        ("pacific-seasonal-worker-pilot", "pilot"),  # "a three year Pacific Seasonal Worker pilot"
+        ("development-on-the-move", "pilot"),  # "a 3-year pilot project"
+        ("eu-employer-sanctions-directive-proposal", "proposed"),  # "launched a proposal"
+        ("belarus-draft-law-on-illegal-migration-and-trafficking", "proposed"),  # "has drafted"
+        ("netherlands-coe-convention-ratification-bill", "proposed"),  # "sent ... to Parliament"
     }
 
 

@@ -15,8 +15,9 @@ Every sentence of a seed text (kg.input.sentences) ends up in one of three state
 * **uncovered**: neither; `kg coverage --uncovered` lists them to work from.
 
 Per source it also reports how much of the graph is free text: the share of facts
-(evidence axioms) whose only carrier is a free-text property, i.e. whose property is one
-of FREE_TEXT and whose quote supports no fact with any other property.
+(evidence axioms, and the properties of the nodes that carry their own evidence: figures,
+claims, list items, negative assertions) whose only carrier is a free-text property, i.e.
+whose property is one of FREE_TEXT and whose quote supports no fact with any other property.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from ..core.errors import KgError
 from ..core.namespaces import MG, MGS
@@ -38,6 +39,8 @@ from .diagnostics import Diagnostic, relative
 from .setaside import REASONS, SetAside, read_setasides
 
 FREE_TEXT = (MG.statement, MG.migrationRole, MG.mandate, MG.structure, RDFS.comment)
+# What a self-evidenced node says about its own evidence, not facts of the source.
+SELF_EVIDENCE = {MG.quote, MG.support, MG.dateBasis, MG.cites}
 DUPLICATE_MIN_CHARS = 40
 COVERED, SET_ASIDE, UNCOVERED = "covered", "set-aside", "uncovered"
 RULE_REASONS = {"heading": "heading", "footnote": "footnote", "reference": "reference-list"}
@@ -134,20 +137,29 @@ def evidence_quotes(corpus: Corpus, stem: str) -> list[str]:
 
 
 def free_text_counts(corpus: Corpus, stem: str) -> tuple[int, int, int]:
-    """(facts, facts carried by a free-text property, facts carried only by one): a fact
-    is an evidence axiom of the source; it is carried only by free text when its property
-    is in FREE_TEXT and no axiom citing the same quote has a property outside it."""
+    """(facts, facts carried by a free-text property, facts carried only by one).
+
+    A fact is an evidence axiom of the source, or a property of a node that carries its
+    own evidence (figure, claim, list item, negative assertion: each of its properties but
+    the evidence itself). It is carried only by free text when its property is in
+    FREE_TEXT and no fact evidenced by the same quote has a property outside it: a claim
+    with nothing but its mg:statement is free text, one that also says what it concerns
+    or causes is not."""
     g = corpus.data
     facts: list[tuple[URIRef, list[str]]] = []
     by_quote: dict[str, set] = defaultdict(set)
-    for ax in g.subjects(DCTERMS.source, MGS[stem]):
-        if (ax, RDF.type, OWL.Axiom) not in g:
-            continue
-        prop = g.value(ax, OWL.annotatedProperty)
-        quotes = [str(q) for q in g.objects(ax, MG.quote)]
-        facts.append((prop, quotes))
-        for q in quotes:
-            by_quote[q].add(prop)
+    for node in g.subjects(DCTERMS.source, MGS[stem]):
+        quotes = [str(q) for q in g.objects(node, MG.quote)]
+        if (node, RDF.type, OWL.Axiom) in g:
+            props = [g.value(node, OWL.annotatedProperty)]
+        else:
+            props = [p for p in g.predicates(node)
+                     if p not in SELF_EVIDENCE and (str(p).startswith(str(MG))
+                                                    or p in (SKOS.definition, SKOS.member))]
+        for prop in props:
+            facts.append((prop, quotes))
+            for q in quotes:
+                by_quote[q].add(prop)
     free = [quotes for prop, quotes in facts if prop in FREE_TEXT]
     only = [q for q in free if all(p in FREE_TEXT for x in q for p in by_quote[x])]
     return len(facts), len(free), len(only)
