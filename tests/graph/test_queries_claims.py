@@ -22,9 +22,16 @@ def test_negative_facts(store):
         # United Kingdom) by 2001."
         ("ireland", "mg:participatesIn", "schengen-agreement", S001),
         ("united-kingdom", "mg:participatesIn", "schengen-agreement", S001),
+        # "It has also been asked to cooperate in the return of rejected asylum seekers, but
+        # has so far declined."
+        ("unhcr", "mg:participatesIn", "return-of-rejected-asylum-seekers", S001),
+        # Berne "does not include the non-state actors"; the Hague process is "the only one
+        # of the existing global processes" including the private sector and civil society
+        ("civil-society-organizations", "mg:participatesIn", "berne-initiative", S001),
+        ("private-business", "mg:participatesIn", "berne-initiative", S001),
     }
     for *_, quote in answer(store, "50-negative-facts"):
-        assert re.search(r"\bno\b|excepting", quote)
+        assert re.search(r"\bno\b|excepting|\bnot\b|declined|opt out|only one", quote)
 
 
 @answers("51-things-not-yet-in-existence")
@@ -34,6 +41,20 @@ def test_status_of_what_does_not_exist_yet(store):
         ("concerted-management-agreement", "proposed"),   # "France is proposing"
         ("eu-mobility-partnerships", "under-negotiation"),  # "seeking to negotiate"
         ("abu-dhabi-dialogue-pilot-partnership", "under-discussion"),  # "will be discussed"
+        # 001: "Repeated calls for an UN conference dedicated to migration were rejected"
+        ("un-conference-on-migration", "rejected"),
+        # "called for the elaboration of a non-binding multilateral framework"
+        ("ilo-multilateral-framework-on-labour-migration", "proposed"),
+        # "The organization in 2004 has proposed a revised set of strategic objectives"
+        ("iom-strategy-2004", "proposed"),
+        # "decided to hold a High Level Dialogue ... in 2006"
+        ("hld-2006", "planned"),
+        # "a period of transition, to be reviewed in 2006"
+        ("eu-free-movement-transition-review-2006", "planned"),
+        # "Free movement is expected to be in effect for workers of all the 25 by 2011."
+        ("eu-free-movement-for-all-25-2011", "expected"),
+        # "member states were ready to adopt a staement of principles concerning migration"
+        ("eu-statement-of-principles-on-migration-2004", "expected"),
         ("pacific-seasonal-worker-pilot", "pilot"),  # "a three year Pacific Seasonal Worker pilot"
         ("development-on-the-move", "pilot"),  # "a 3-year pilot project"
         ("eu-employer-sanctions-directive-proposal", "proposed"),  # "launched a proposal"

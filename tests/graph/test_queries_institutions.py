@@ -843,7 +843,8 @@ def test_iom_projects(store):
     empty: dict[str, set] = {"place": set(), "category": set(), "concerns": set(),
                              "function": set()}
     assert got == {
-        "iom-nazi-slave-labour-compensation-project": empty,
+        "iom-nazi-slave-labour-compensation-project": {
+            **empty, "category": {"victim-of-nazi-slave-labour"}},
         "iom-return-of-asylum-seekers-interdicted-by-australia": {
             **empty, "place": {"south-pacific"}, "category": {"rejected-asylum-seeker"},
             "concerns": {"australia"}},

@@ -681,8 +681,9 @@ def test_functions_no_institution_performs_for_migrant_workers(store):
     # (001: "its historic mandate for the protection of migrant workers"), the Abu Dhabi
     # Dialogue (002: Ministers of "countries of origin and key countries of destination for
     # their workers") and the Colombo Process (002: "Consultations on Overseas Employment
-    # and Contractual Labour"). Among the nine functions the ILO collects data (003 "The
-    # ILO estimates"), does research (002 "a recent ILO study") and gives technical support
+    # and Contractual Labour"). Among the nine functions the ILO collects data (002 "In 2004,
+    # ILO estimated"; 003's "The ILO estimates" is an attribution, issue 16), does research
+    # (002 "a recent ILO study") and gives technical support
     # (002 "offer appropriate guidance and technical support"); the Abu Dhabi Dialogue is a
     # platform for discussion ("brings together Ministers"). Left: services, support for
     # negotiations (the WTO's), anti-trafficking, development initiatives, coordination.

@@ -205,7 +205,8 @@ def test_command_text_json_uncovered_and_source(capsys, tmp_path):
     entry = doc["sources"][S003]
     assert list(doc["sources"]) == [S003]
     listed = entry["sentence_list"]
-    assert len(listed) == entry["uncovered"] and {s["status"] for s in listed} == {UNCOVERED}
+    # (003 has no uncovered sentence since issue 16: the list may be empty, never other rows)
+    assert len(listed) == entry["uncovered"] and {s["status"] for s in listed} <= {UNCOVERED}
     raw = seed_text(S003)
     assert all(" ".join(raw[s["start"]:s["end"]].split()).startswith(s["text"][:20])
                for s in listed)

@@ -32,7 +32,7 @@ DATA_DOCUMENTS = ["/doc/id/iom.jsonld", "/doc/id/iom.ttl", "/doc/id/iom.rdf", "/
                   f"/graph/{S001}.trig", f"/graph/{S001}", "/ontology.jsonld", "/ontology",
                   "/doc/dataset.ttl", "/download/mgkg.trig", "/prefixes.json",
                   "/id/iom", "/dataset", "/.well-known/void", "/id/?q=migration",
-                  "/doc/id/no-such-thing.ttl"]
+                  "/doc/id/no-such-thing.ttl", "/search?q=migration&format=json"]
 
 
 @pytest.mark.parametrize("path", DATA_DOCUMENTS)

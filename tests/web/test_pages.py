@@ -182,11 +182,14 @@ def test_resource_page_shows_facts_evidence_and_citations(server):
     assert 'href="/id/provision-of-services"' in html  # outgoing link by label
     assert ">Provision of services</a>" in html
     assert IOM_QUOTE in html
-    # the citation of the source, pointing at the quote on the source page
-    assert re.search(rf'<cite><a href="/source/{S001}#q-\d+">The governance of international '
-                     r"migration: mechanisms, processes and institutions\. Policy paper, 2005\."
-                     r"</a></cite>", html)
-    assert "characters 1461–1616" in html
+    # the quote's place on the source page, and the source's citation once, at the end
+    assert re.search(rf'<a href="/source/{S001}#q-1461">characters 1461–1616 of the source '
+                     r"text</a>", html)
+    citation = ("The governance of international migration: mechanisms, processes and "
+                "institutions. Policy paper, 2005.")
+    assert html.count(citation) == 1
+    assert re.search(rf'<li id="src-{S001}"><strong>[^<]+</strong>: <cite>'
+                     + re.escape(citation), html)
     # links out are shown, not linked (no request to other hosts from our pages)
     assert "https://example.org/registry/iom" in html
     assert 'href="https://example.org' not in html

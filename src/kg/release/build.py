@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
@@ -26,10 +27,12 @@ from ..validation.coverage import SourceCoverage, compute_corpus
 from ..validation.coverage import to_json as coverage_json
 from ..validation.diagnostics import Report
 from ..validation.validate import validate_corpus
+from . import dumps
 from .annotations import collections, file_name
-from .canon import canonicalize_dataset, sorted_ntriples
+from .canon import canonicalize_dataset
+from .dumps import dataset_quads, graph_triples, sort_triples, sorted_ntriples, union_triples
 from .jsonld import CONTEXT_FILE, context_document
-from .owl import CATALOG, catalog, owl_release
+from .owl import CATALOG, catalog, owl_additions
 from .swap import publish, staging_dir
 from .void import describe, link_groups
 
@@ -181,22 +184,29 @@ def report_markdown(summary: dict) -> str:
 
 def write_release(target: Path, dataset: Dataset, summary: dict, ontology: Graph,
                   sources: SourceLibrary | None = None,
-                  coverage: dict[str, SourceCoverage] | None = None) -> None:
-    whole = union(dataset)
+                  coverage: dict[str, SourceCoverage] | None = None,
+                  whole: Graph | None = None) -> None:
+    """Every file of the release into target. The RDF dumps are written by pyoxigraph
+    from one sorted list of quads (kg.release.dumps); JSON-LD and ontology.ttl by rdflib."""
+    whole = union(dataset) if whole is None else whole
     for stem, text in (collections(dataset, sources) if sources else {}).items():
         (target / file_name(stem)).write_text(text, encoding="utf-8")
-    (target / "mgkg.nt").write_text(sorted_ntriples(whole), encoding="utf-8")
-    whole.serialize(target / "mgkg.ttl", format="turtle", encoding="utf-8")
-    owl_release(whole, summary["version"]).serialize(target / "mgkg.owl", format="xml",
-                                                     encoding="utf-8")
+    quads = dataset_quads(dataset)
+    triples = union_triples(quads)
+    (target / "mgkg.nt").write_text(sorted_ntriples(triples), encoding="utf-8")
+    dumps.write(target / "mgkg.ttl", triples, ox.RdfFormat.TURTLE)
+    onto = ox.NamedNode(ONTOLOGY_IRI)  # its header belongs to ontology.owl
+    owl_triples = [t for t in triples if t.subject != onto]
+    owl_triples += graph_triples(owl_additions(whole, summary["version"]))
+    dumps.write(target / "mgkg.owl", sort_triples(owl_triples), ox.RdfFormat.RDF_XML)
     (target / CONTEXT_FILE).write_text(context_document(), encoding="utf-8")
     (target / CATALOG).write_text(
         catalog(summary["version"], ontology.value(URIRef(ONTOLOGY_IRI), OWL.versionIRI)),
         encoding="utf-8")
     whole.serialize(target / "mgkg.jsonld", format="json-ld", encoding="utf-8", auto_compact=True)
-    dataset.serialize(target / "mgkg.trig", format="trig", encoding="utf-8")
+    dumps.write(target / "mgkg.trig", quads, ox.RdfFormat.TRIG)
     ontology.serialize(target / "ontology.ttl", format="turtle", encoding="utf-8")
-    ontology.serialize(target / "ontology.owl", format="xml", encoding="utf-8")
+    dumps.write(target / "ontology.owl", graph_triples(ontology), ox.RdfFormat.RDF_XML)
     # After the dumps, so the description can give each one's size.
     describe(summary, whole, target).serialize(target / "void.ttl", format="turtle",
                                                encoding="utf-8")
@@ -225,12 +235,13 @@ def build(settings: Settings) -> BuildResult:
     dataset = canonicalize_dataset(assemble(corpus, sources))
     bind_all(dataset)
     ontology = dataset.graph(ONTOLOGY_GRAPH)
-    summary = summarize(dataset, union(dataset), report)
+    whole = union(dataset)
+    summary = summarize(dataset, whole, report)
     dist = settings.dist_dir
     dist.parent.mkdir(parents=True, exist_ok=True)
     staging = staging_dir(dist)
     try:
-        write_release(staging, dataset, summary, ontology, sources, coverage)
+        write_release(staging, dataset, summary, ontology, sources, coverage, whole)
         publish(staging, dist)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -60,9 +60,13 @@ def canonicalize_dataset(dataset: Dataset) -> Dataset:
     result = Dataset()
     for prefix, ns in dataset.namespaces():
         result.bind(prefix, ns, override=True)
+    graphs: dict = {}  # Dataset.graph() per quad cost a sixth of the whole step
     for s, p, o, g in quads:
         name = g.identifier if isinstance(g, Graph) else g
-        result.graph(URIRef(str(name))).add((mapping.get(s, s), p, mapping.get(o, o)))
+        graph = graphs.get(name)
+        if graph is None:
+            graph = graphs[name] = result.graph(URIRef(str(name)))
+        graph.add((mapping.get(s, s), p, mapping.get(o, o)))
     return result
 
 

@@ -47,6 +47,16 @@ def owl_release(whole: Graph, version: str) -> Graph:
     for triple in whole:
         if triple[0] != onto:  # the ontology's header belongs to ontology.owl
             graph.add(triple)
+    graph += owl_additions(whole, version)
+    return graph
+
+
+def owl_additions(whole: Graph, version: str) -> Graph:
+    """What mgkg.owl adds to the whole graph (whose ontology header it leaves out): its
+    own header and the individuals' declarations. The build writes the dump from the
+    whole graph's triples plus these, without copying the graph."""
+    onto = URIRef(ONTOLOGY_IRI)
+    graph = Graph()
     kg = URIRef(KG_IRI)
     graph.add((kg, RDF.type, OWL.Ontology))
     graph.add((kg, OWL.versionIRI, URIRef(kg_version_iri(version))))

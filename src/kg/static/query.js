@@ -1,6 +1,8 @@
-/* The query page: YASQE as the editor; results from /sparql shown as a table whose IRIs
-   link to this server's pages. Nothing here talks to any other host. Without this script
-   the form still sends the query to /sparql. */
+/* The query page: YASQE as the editor; results from /sparql shown right under it (see
+   results.js) and scrolled into view; the URL carries the query (/?query=...) so it can
+   be shared; examples in a searchable dialog; syntax errors explained by /api/explain.
+   Nothing here talks to any other host. Without this script the form still sends the
+   query to /sparql. */
 (function () {
   "use strict";
 
@@ -13,13 +15,24 @@
   var results = document.getElementById("results");
   var holder = document.getElementById("result-table");
   var csvButton = document.getElementById("download-csv");
+  var tsvButton = document.getElementById("download-tsv");
   var jsonButton = document.getElementById("download-json");
+  var errorBox = document.getElementById("error-box");
+  var question = document.getElementById("current-question");
   var base = page.dataset.base;
   var root = page.dataset.root || "";  // the sub-path behind a proxy ("" or "/mgkg")
   var endpoint = page.dataset.endpoint || root + "/sparql";
   var prefixes = JSON.parse(page.dataset.prefixes || "{}");
   var last = null;
   var editor = null;
+  var currentView = null;
+  var table = new window.MgkgResults({
+    holder: holder, viewHolder: document.getElementById("result-view"),
+    pager: document.getElementById("pager"), views: document.getElementById("views"),
+    base: base, root: root, prefixes: prefixes,
+    getQuery: function () { return last ? last.query : getQuery(); },
+    onView: function (name) { currentView = name; updateUrl(getQuery()); }
+  });
 
   if (window.Yasqe) {
     var mount = document.createElement("div");
@@ -64,91 +77,6 @@
     statusEl.setAttribute("role", isError ? "alert" : "status");
   }
 
-  function localPath(iri) {
-    if (!base || iri.indexOf(base) !== 0) return null;
-    var rest = iri.slice(base.length);
-    if (rest.indexOf("ontology#") === 0) return root + "/ontology#" + rest.slice("ontology#".length);
-    return root + "/" + rest;
-  }
-  function shorten(iri) {
-    var best = null;
-    Object.keys(prefixes).forEach(function (p) {
-      var ns = prefixes[p];
-      if (iri.indexOf(ns) === 0 && iri.length > ns.length && (!best || ns.length > best[1].length)) {
-        best = [p, ns];
-      }
-    });
-    return best ? best[0] + ":" + iri.slice(best[1].length) : "<" + iri + ">";
-  }
-
-  function cell(term) {
-    var td = document.createElement("td");
-    if (!term) return td;
-    if (term.type === "uri") {
-      var href = localPath(term.value);
-      var el = document.createElement(href ? "a" : "span");
-      if (href) el.href = href; else el.className = "iri";
-      el.textContent = shorten(term.value);
-      el.title = term.value;
-      td.appendChild(el);
-    } else if (term.type === "bnode") {
-      td.textContent = "_:" + term.value;
-      td.className = "bnode";
-    } else {
-      var span = document.createElement("span");
-      span.className = "literal";
-      span.textContent = term.value;
-      if (term["xml:lang"]) span.lang = term["xml:lang"];
-      td.appendChild(span);
-      if (term.datatype && term.datatype !== "http://www.w3.org/2001/XMLSchema#string") {
-        var small = document.createElement("small");
-        small.className = "datatype";
-        small.textContent = " " + shorten(term.datatype);
-        td.appendChild(small);
-        if (/#(integer|decimal|double|float|int|long|nonNegativeInteger)$/.test(term.datatype)) {
-          td.className = "num";
-        }
-      }
-    }
-    return td;
-  }
-
-  function renderSelect(data) {
-    var vars = data.head.vars || [];
-    var rows = data.results.bindings || [];
-    var table = document.createElement("table");
-    var caption = document.createElement("caption");
-    caption.textContent = rows.length + (rows.length === 1 ? " result" : " results");
-    table.appendChild(caption);
-    var thead = table.createTHead().insertRow();
-    vars.forEach(function (v) {
-      var th = document.createElement("th");
-      th.scope = "col";
-      th.textContent = v;
-      thead.appendChild(th);
-    });
-    var tbody = table.createTBody();
-    rows.forEach(function (b) {
-      var tr = tbody.insertRow();
-      vars.forEach(function (v) { tr.appendChild(cell(b[v])); });
-    });
-    holder.appendChild(table);
-    return rows.length;
-  }
-
-  function csvOf(data) {
-    function field(t) {
-      var s = t ? t.value : "";
-      return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
-    }
-    var vars = data.head.vars || [];
-    var lines = [vars.join(",")];
-    (data.results.bindings || []).forEach(function (b) {
-      lines.push(vars.map(function (v) { return field(b[v]); }).join(","));
-    });
-    return lines.join("\r\n") + "\r\n";
-  }
-
   function save(text, type, name) {
     var url = URL.createObjectURL(new Blob([text], { type: type }));
     var a = document.createElement("a");
@@ -161,20 +89,103 @@
   }
 
   csvButton.addEventListener("click", function () {
-    if (last && last.data.head && last.data.results) save(csvOf(last.data), "text/csv", "results.csv");
+    if (last && last.data.results) save(table.csv(), "text/csv", "results.csv");
+  });
+  tsvButton.addEventListener("click", function () {
+    if (last && last.data.results) save(table.tsv(), "text/tab-separated-values", "results.tsv");
   });
   jsonButton.addEventListener("click", function () {
     if (last) save(last.text, "application/sparql-results+json", "results.json");
   });
 
+  /* ---- the URL carries the query, so a link restores it ---- */
+  function shareUrl(query) {
+    var u = new URL(root + "/", location.href);
+    u.searchParams.set("query", query);
+    if (currentView && currentView !== "table") u.searchParams.set("view", currentView);
+    return u.href;
+  }
+  function updateUrl(query) {
+    var href = shareUrl(query);
+    if (href.length < 8000) history.replaceState(null, "", href);
+  }
+  var copyButton = document.getElementById("copy-link");
+  var shareField = document.getElementById("share-link");
+  copyButton.addEventListener("click", function () {
+    var href = shareUrl(getQuery());
+    shareField.value = href;
+    shareField.hidden = false;
+    shareField.select();
+    var done = function () { copyButton.textContent = "Link copied"; };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(href).then(done, function () { document.execCommand("copy"); done(); });
+    } else { document.execCommand("copy"); done(); }
+    setTimeout(function () { copyButton.textContent = "Copy link"; }, 2500);
+  });
+
+  /* ---- code for the current query ---- */
+  function pyString(s) { return '"""' + s.replace(/\\/g, "\\\\").replace(/"""/g, '\\"\\"\\"') + '"""'; }
+  function rString(s) { return '"' + s.replace(/\\/g, "\\\\").replace(/"/g, '\\"') + '"'; }
+  function shString(s) { return "'" + s.replace(/'/g, "'\\''") + "'"; }
+  function snippets(query) {
+    var url = new URL(endpoint, location.href).href;
+    document.getElementById("snippet-curl").textContent =
+      "curl -G " + shString(url) + " \\\n  -H 'Accept: text/csv' \\\n  --data-urlencode " + shString("query=" + query);
+    document.getElementById("snippet-python").textContent =
+      "from SPARQLWrapper import SPARQLWrapper, JSON\n\n" +
+      "sparql = SPARQLWrapper(" + JSON.stringify(url) + ")\n" +
+      "sparql.setQuery(" + pyString(query) + ")\n" +
+      "sparql.setReturnFormat(JSON)\n" +
+      "for row in sparql.queryAndConvert()[\"results\"][\"bindings\"]:\n" +
+      "    print({k: v[\"value\"] for k, v in row.items()})\n";
+    document.getElementById("snippet-r").textContent =
+      "library(httr)\n\n" +
+      "query <- " + rString(query) + "\n" +
+      "resp <- GET(" + JSON.stringify(url) + ", query = list(query = query), accept(\"text/csv\"))\n" +
+      "results <- read.csv(text = content(resp, as = \"text\", encoding = \"UTF-8\"))\n" +
+      "head(results)\n";
+  }
+
+  /* ---- errors: what, where, likely fix ---- */
+  function showError(query, message) {
+    errorBox.textContent = "";
+    errorBox.hidden = false;
+    var raw = document.createElement("details");
+    raw.appendChild(Object.assign(document.createElement("summary"), { textContent: "The endpoint's message" }));
+    raw.appendChild(Object.assign(document.createElement("pre"), { textContent: message }));
+    if (!/syntax error/i.test(message)) {
+      errorBox.appendChild(Object.assign(document.createElement("p"), { className: "what", textContent: message.split("\n")[0].slice(0, 300) }));
+      errorBox.appendChild(raw);
+      return Promise.resolve();
+    }
+    return fetch(root + "/api/explain", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ query: query, message: message })
+    }).then(function (r) { return r.json(); }).then(function (e) {
+      errorBox.appendChild(Object.assign(document.createElement("p"), { className: "what", textContent: e.what }));
+      errorBox.appendChild(Object.assign(document.createElement("p"), { className: "where", textContent: "Line " + e.line + ", column " + e.column + ":" }));
+      errorBox.appendChild(Object.assign(document.createElement("pre"), { className: "excerpt", textContent: e.excerpt }));
+      errorBox.appendChild(Object.assign(document.createElement("p"), { className: "fix", textContent: e.fix }));
+      errorBox.appendChild(raw);
+      if (editor) {
+        editor.focus();
+        editor.setCursor({ line: e.line - 1, ch: e.column - 1 });
+      }
+    }).catch(function () {
+      errorBox.appendChild(Object.assign(document.createElement("pre"), { textContent: message }));
+    });
+  }
+
   function run() {
     var query = getQuery();
     textarea.value = query;
     last = null;
-    csvButton.disabled = true;
-    jsonButton.disabled = true;
+    [csvButton, tsvButton, jsonButton].forEach(function (b) { b.disabled = true; });
     holder.textContent = "";
+    errorBox.hidden = true;
     results.hidden = false;
+    updateUrl(query);
+    snippets(query);
     setStatus("Running the query…");
     var started = performance.now();
     var headers = { Accept: "application/sparql-results+json, text/turtle;q=0.8" };
@@ -190,35 +201,53 @@
       return resp.text().then(function (text) {
         var seconds = ((performance.now() - started) / 1000).toFixed(2);
         if (!resp.ok) {
-          setStatus("The endpoint answered " + resp.status + " " + resp.statusText + ": " + text.trim(), true);
-          return;
+          setStatus("The endpoint answered " + resp.status + " " + resp.statusText + ".", true);
+          results.hidden = true;
+          return showError(query, text.trim());
         }
         var type = resp.headers.get("Content-Type") || "";
         if (type.indexOf("json") >= 0) {
           var data = JSON.parse(text);
-          last = { text: text, data: data };
+          last = { text: text, data: data, query: query };
           jsonButton.disabled = false;
           if (typeof data.boolean === "boolean") {
+            document.getElementById("views").textContent = "";
+            document.getElementById("result-view").hidden = true;
+            document.getElementById("pager").hidden = true;
+            holder.hidden = false;
             var p = document.createElement("p");
             p.className = "boolean";
             p.textContent = "Answer: " + (data.boolean ? "yes (true)" : "no (false)");
             holder.appendChild(p);
             setStatus("Done in " + seconds + " s.");
-            return;
+            return reveal();
           }
-          var n = renderSelect(data);
-          csvButton.disabled = false;
-          setStatus(n + (n === 1 ? " result" : " results") + " in " + seconds + " s.");
-        } else {
-          var pre = document.createElement("pre");
-          pre.textContent = text;
-          holder.appendChild(pre);
-          setStatus("Graph result (" + type.split(";")[0] + ") in " + seconds + " s.");
+          return table.show(data, currentView).then(function () {
+            var n = (data.results.bindings || []).length;
+            csvButton.disabled = false;
+            tsvButton.disabled = false;
+            setStatus(n + (n === 1 ? " result" : " results") + " in " + seconds + " s.");
+            reveal();
+          });
         }
+        var pre = document.createElement("pre");
+        pre.textContent = text;
+        holder.hidden = false;
+        holder.appendChild(pre);
+        setStatus("Graph result (" + type.split(";")[0] + ") in " + seconds + " s.");
+        reveal();
       });
     }).catch(function (err) {
       setStatus("The endpoint could not be reached: " + err.message, true);
     });
+  }
+
+  /* The answer is where the person looks next: bring the results' top into view. */
+  function reveal() {
+    var box = results.getBoundingClientRect();
+    if (box.top < 0 || box.top > window.innerHeight * 0.6) {
+      results.scrollIntoView({ block: "start" });
+    }
   }
 
   form.addEventListener("submit", function (event) {
@@ -226,10 +255,40 @@
     run();
   });
 
+  /* ---- examples: a dialog with a filter, so the list never sits between the editor
+     and the answer ---- */
+  var section = document.getElementById("examples");
+  var dialog = document.getElementById("examples-dialog");
+  var openButton = document.getElementById("open-examples");
+  var filter = document.getElementById("example-search");
+  if (section && dialog && dialog.showModal) {
+    dialog.appendChild(section);
+    openButton.hidden = false;
+    if (filter) filter.parentNode.hidden = false;
+    var openDialog = function (event) {
+      if (event) event.preventDefault();
+      dialog.showModal();
+      if (filter) { filter.focus(); filter.select(); }
+    };
+    openButton.addEventListener("click", openDialog);
+    var intro = document.getElementById("open-examples-link");
+    if (intro) intro.addEventListener("click", openDialog);
+    if (filter) {
+      filter.addEventListener("input", function () {
+        var words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+        Array.prototype.forEach.call(section.querySelectorAll("#example-list > li"), function (li) {
+          var hay = li.dataset.text || "";
+          li.hidden = !words.every(function (w) { return hay.indexOf(w) >= 0; });
+        });
+      });
+    }
+  }
+
   Array.prototype.forEach.call(document.querySelectorAll("a.example"), function (link) {
     link.addEventListener("click", function (event) {
       event.preventDefault();
       var name = link.dataset.example;
+      setStatus("Loading the example…");
       fetch(root + "/queries/" + encodeURIComponent(name) + ".rq").then(function (resp) {
         if (!resp.ok) throw new Error("could not load " + name + ".rq (" + resp.status + ")");
         return resp.text();
@@ -239,14 +298,18 @@
           other.removeAttribute("aria-current");
         });
         link.setAttribute("aria-current", "true");
-        history.replaceState(null, "", root + "/?example=" + encodeURIComponent(name));
+        question.textContent = link.textContent;
+        question.hidden = false;
+        currentView = null;
+        if (dialog && dialog.open) dialog.close();
         return run();
       }).catch(function (err) { setStatus(err.message, true); });
     });
   });
 
-  // A query chosen by URL (/?example=... or /?query=..., as the ontology's "used N times"
-  // links make) runs at once: the link is meant as one click.
+  // A query chosen by URL (/?example=... or /?query=..., as shared links and the
+  // ontology's "used N times" links make) runs at once: the link is meant as one click.
   var params = new URLSearchParams(location.search);
+  currentView = params.get("view");
   if (params.has("example") || params.has("query")) run();
 })();

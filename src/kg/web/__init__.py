@@ -8,7 +8,17 @@ May import: the stages below (kg.core ... kg.endpoint). Reaches the running app 
 `kg.endpoint.state`, never by importing kg.app.
 """
 
-from . import dataset, mount, ontology, querypage, sources, things  # noqa: F401  (registers routes)
+from . import (  # noqa: F401  (registers routes)
+    api,
+    dataset,
+    mount,
+    ontology,
+    querypage,
+    search,
+    sources,
+    things,
+    why,
+)
 from .common import bp
 
 __all__ = ["bp"]

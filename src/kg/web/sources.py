@@ -34,9 +34,8 @@ from .common import (
     rdf_response,
     see_other,
 )
+from .figures import Figure, describe_figure
 from .things import (
-    Figure,
-    describe_figure,
     describe_rdf,
     format_links,
     is_known,

@@ -3,7 +3,6 @@ the 303 from a thing's IRI to its document, and the browse index."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +15,8 @@ from flask import (
 )
 
 from ..endpoint.state import state
+from .cite import short_names
+from .claims import negative_groups
 from .common import (
     ALT,
     AX_PROPERTY,
@@ -37,7 +38,6 @@ from .common import (
     TITLE,
     TYPE,
     RdfTerm,
-    Subject,
     base_iri,
     bp,
     doc_path,
@@ -49,6 +49,7 @@ from .common import (
     rdf_response,
     see_other,
 )
+from .figures import Figure, describe_figure
 from .view import (
     Entry,
     Evidence,
@@ -71,18 +72,6 @@ SHOWN_ELSEWHERE = {RDF + "type", RDFS + "label", SKOS + "altLabel", SKOS + "defi
 
 
 @dataclass
-class Figure:
-    node: Node
-    measure: str
-    value: str
-    unit: str
-    as_of: Node | None
-    counts: list[Node]
-    comments: list[str]
-    evidence: list[Evidence]
-
-
-@dataclass
 class Description:
     iri: str
     label: str
@@ -93,6 +82,7 @@ class Description:
     outgoing: list[Group]
     incoming: list[Group]
     figures: list[Figure]
+    negatives: list[Group]
     own_evidence: list[Evidence]
     deprecated: bool
     replaced_by: list[Node]
@@ -201,50 +191,13 @@ def describe_html(iri: str) -> Description | None:
         outgoing=_group(v, outgoing, inverse=False),
         incoming=_group(v, incoming, inverse=True),
         figures=figures,
+        negatives=negative_groups(v, term),
         own_evidence=[own] if own else [],
         deprecated=deprecated,
         replaced_by=[v.node(o) for o in v.objects(term, REPLACED_BY)],
         sources=sorted(sources.values(), key=lambda n: n.text),
         graphs=[v.node(gn) for _, gn in sorted(graphs.items())],
     )
-
-
-def describe_figure(v: View, fig: Subject) -> Figure:
-    mg = base_iri() + "ontology#"
-
-    def lit(name: str) -> str:
-        val = v.value(fig, iri_node(mg + name))
-        return val.value if isinstance(val, ox.Literal) else ""
-
-    value = lit("value")
-    if not value and (lit("minValue") or lit("maxValue")):
-        value = f"{_num(lit('minValue'))}–{_num(lit('maxValue'))}"
-    else:
-        value = _num(value)
-    qualifier = lit("valueQualifier")
-    if qualifier and value:
-        value = f"{qualifier} {value}"
-    as_of = v.value(fig, iri_node(mg + "asOf"))
-    evidence = dedupe_evidence([v.evidence(fig)])
-    shown = {c for ev in evidence for c in ev.comments}
-    return Figure(
-        node=v.node(fig),
-        measure=lit("measure") or v.label(fig),
-        value=value,
-        unit=lit("unit"),
-        as_of=v.node(as_of) if as_of is not None else None,
-        counts=[v.node(o) for o in v.objects(fig, iri_node(mg + "countsCategory"))],
-        comments=sorted(o.value for o in v.objects(fig, COMMENT)
-                        if isinstance(o, ox.Literal) and o.value not in shown),
-        evidence=evidence,
-    )
-
-
-def _num(text: str) -> str:
-    """Thousands separators for people; the data keeps the number whole."""
-    if re.fullmatch(r"-?\d+", text or ""):
-        return f"{int(text):,}"
-    return text or ""
 
 
 def describe_rdf(iri: str) -> list[ox.Triple]:
@@ -350,7 +303,53 @@ def doc_thing(name: str) -> Response:
     if ext != "html":
         return rdf_response(describe_rdf(iri), ext)
     desc = describe_html(iri)
-    return html("resource.html", d=desc, formats=format_links(iri))
+    v = view()
+    refs = source_refs(v, desc)
+    shorts = {**short_names(v), **{r.node.iri: r.short for r in refs}}
+    return html("resource.html", d=desc, formats=format_links(iri), shorts=shorts, refs=refs)
+
+
+@dataclass
+class SourceRef:
+    """A source as the resource page lists it once: short name, full citation, and how
+    many of the page's pieces of evidence come from it (for the filter)."""
+
+    node: Node
+    short: str
+    citation: str
+    anchor: str
+    count: int
+
+
+def all_evidence(d: Description) -> list[Evidence]:
+    out = list(d.own_evidence)
+    for f in d.definitions:
+        out += f.evidence
+    for g in d.outgoing + d.incoming + d.negatives:
+        for f in g.facts:
+            out += f.evidence
+    for fig in d.figures:
+        out += fig.evidence
+    return out
+
+
+def source_refs(v: View, d: Description) -> list[SourceRef]:
+    counts: dict[str, int] = defaultdict(int)
+    nodes: dict[str, Node] = {}
+    for ev in all_evidence(d):
+        if ev.source and ev.source.iri:
+            counts[ev.source.iri] += 1
+            nodes[ev.source.iri] = ev.source
+    names = short_names(v)
+    # A source that is not a source document (a table a link out was read from) has no
+    # short name: the first word of its label stands in.
+    refs = [SourceRef(nodes[i], names.get(i) or _first_word(nodes[i].text), v.citation(iri_node(i)),
+                      "src-" + i.rsplit("/", 1)[-1], n) for i, n in counts.items()]
+    return sorted(refs, key=lambda r: r.short.casefold())
+
+
+def _first_word(label: str) -> str:
+    return label if len(label) <= 30 else label.split()[0][:30] + "…"
 
 
 def format_links(iri: str) -> list[tuple[str, str, str]]:

@@ -68,6 +68,12 @@ class Evidence:
     end: int | None = None
     comments: list[str] = field(default_factory=list)
     date: Node | None = None
+    # The claims model (README "Claims"): how the quote supports the fact (None: stated),
+    # whose view it reports, where a date comes from (None: stated in the quote).
+    support: Node | None = None
+    according_to: list[Node] = field(default_factory=list)
+    date_basis: Node | None = None
+    cites: list[Node] = field(default_factory=list)
 
 
 @dataclass
@@ -199,6 +205,9 @@ class View:
         start = props.get(base_iri() + "ontology#quoteStart")
         end = props.get(base_iri() + "ontology#quoteEnd")
         date = props.get(base_iri() + "ontology#date")
+        mg = base_iri() + "ontology#"
+        support = [o for o in props.get(mg + "support", []) if o.value != mg_id("stated")]
+        basis = props.get(mg + "dateBasis")
         return Evidence(
             source=self.node(source) if source is not None else None,
             citation=self.citation(source),
@@ -207,7 +216,15 @@ class View:
             end=int(end[0].value) if end else None,
             comments=sorted(c.value for c in props.get(RDFS + "comment", [])),
             date=self.node(date[0]) if date else None,
+            support=self.node(support[0]) if support else None,
+            according_to=[self.node(o) for o in props.get(mg + "accordingTo", [])],
+            date_basis=self.node(basis[0]) if basis else None,
+            cites=[self.node(o) for o in props.get(mg + "cites", [])],
         )
+
+
+def mg_id(slug: str) -> str:
+    return base_iri() + "id/" + slug
 
 
 def view() -> View:

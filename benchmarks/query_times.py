@@ -1,0 +1,70 @@
+"""Time competency queries in the serving store's shape, and compare two versions' rows.
+
+    python benchmarks/query_times.py SOURCE QUERY.rq ...          # time each query
+    python benchmarks/query_times.py SOURCE OLD.rq:NEW.rq ...     # both, and same rows?
+
+SOURCE is a release's mgkg.trig, or a project directory (a synthetic one from
+generate.py), whose ontology/mgkg.ttl and data/*.ttl are loaded one named graph per file
+without building it (so a 1M graph is ready in under a minute). As `load_store` does,
+the union of the named graphs is copied into the default graph. Each query runs up to 5
+times (fewer once one run passes 5 s); the median is printed. With OLD:NEW the rows are
+compared in order ("same-order=True" is what tests/graph/test_query_rewrites.py asserts).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+GRAPH = "https://w3id.org/mgkg/graph/"
+
+
+def load(source: Path) -> ox.Store:
+    store = ox.Store()
+    if source.is_file():
+        store.bulk_load(path=str(source), format=ox.RdfFormat.TRIG)
+    else:
+        files = [source / "ontology" / "mgkg.ttl", *sorted((source / "data").glob("*.ttl"))]
+        for path in files:
+            name = "ontology" if path.parent.name == "ontology" else path.stem
+            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE,
+                            to_graph=ox.NamedNode(GRAPH + name))
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return store
+
+
+def timed(store: ox.Store, path: Path) -> tuple[float, list[tuple]]:
+    text = path.read_text(encoding="utf-8")
+    times, rows = [], []
+    for _ in range(5):
+        start = time.perf_counter()
+        rows = [tuple(None if t is None else str(t) for t in s) for s in store.query(text)]
+        times.append(time.perf_counter() - start)
+        if times[-1] > 5:
+            break
+    return statistics.median(times), rows
+
+
+def main(argv: list[str]) -> int:
+    source, *pairs = argv
+    start = time.perf_counter()
+    store = load(Path(source))
+    print(f"loaded {len(store)} quads in {time.perf_counter() - start:.1f} s", flush=True)
+    for pair in pairs:
+        old, _, new = pair.partition(":")
+        t_old, r_old = timed(store, Path(old))
+        line = f"{Path(old).name}: {t_old * 1000:.1f} ms, {len(r_old)} rows"
+        if new:
+            t_new, r_new = timed(store, Path(new))
+            line += (f" -> {t_new * 1000:.1f} ms, {len(r_new)} rows, "
+                     f"same-order={r_old == r_new}")
+        print(line, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

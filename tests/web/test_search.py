@@ -1,0 +1,106 @@
+"""Search over names and quotes, against the real release: as JSON, as a page, and in a
+real Chromium ("what does the GFMD paper say about Thailand", one search away)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pytest
+
+from ..conftest import http
+from .conftest import CHROMIUM, NO_CHROMIUM, watch
+
+GFMD = "https://w3id.org/mgkg/source/002_ff707b0e55ac8f9a"
+QUOTES = """PREFIX mg: <https://w3id.org/mgkg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?quote ?start WHERE { GRAPH ?g { ?e mg:quote ?quote ; dcterms:source <GFMD> ;
+  mg:quoteStart ?start } FILTER(CONTAINS(?quote, "Thailand") && STRLEN(?quote) > 80) }
+ORDER BY ?start LIMIT 1""".replace("GFMD", GFMD)
+
+
+def find(base: str, **params) -> dict:
+    qs = "&".join(f"{k}={quote(str(v))}" for k, v in params.items())
+    r = http("GET", f"{base}/search?{qs}", headers={"Accept": "application/json"})
+    assert r.status == 200 and r.type == "application/json", r.text[:300]
+    return r.json()
+
+
+@pytest.fixture(scope="module")
+def gfmd_quote(real_server) -> tuple[str, int]:
+    r = http("GET", real_server + "/sparql?query=" + quote(QUOTES),
+             headers={"Accept": "application/sparql-results+json"})
+    row = r.json()["results"]["bindings"][0]
+    return row["quote"]["value"], int(row["start"]["value"])
+
+
+def test_a_phrase_finds_its_quote_and_its_place(real_server, gfmd_quote):
+    text, start = gfmd_quote
+    words = re.findall(r"\w+", text)
+    phrase = " ".join(words[2:8])
+    body = find(real_server, q=phrase)
+    hit = next(h for h in body["results"] if h["text"] == text)
+    assert hit["kind"] == "quote"
+    assert hit["source"]["iri"] == GFMD and hit["source"]["name"] == "GFMD 2008"
+    assert hit["start"] == start
+    assert hit["quote_href"] == f"/source/002_ff707b0e55ac8f9a#q-{start}"
+    assert "<mark>" in hit["snippet"] and "<script" not in hit["snippet"]
+
+
+def test_source_filter(real_server):
+    everywhere = find(real_server, q="Thailand")
+    in_gfmd = find(real_server, q="Thailand", source="002_ff707b0e55ac8f9a")
+    assert 0 < in_gfmd["total"] < everywhere["total"]
+    assert all(h["source"]["iri"] == GFMD for h in in_gfmd["results"])
+    quotes = find(real_server, q="Thailand", source=GFMD, kind="quote")
+    assert quotes["total"] == in_gfmd["total"]  # labels carry no source
+    assert {h["kind"] for h in find(real_server, q="Thailand", kind="label")["results"]} \
+        == {"label"}
+
+
+def test_names_come_first(real_server):
+    body = find(real_server, q="International Organization for Migration")
+    first = body["results"][0]
+    assert first["kind"] in ("label", "altLabel")
+    assert first["thing"]["iri"] == "https://w3id.org/mgkg/id/iom" or \
+        "International Organization for Migration" in first["text"]
+
+
+@pytest.mark.parametrize("q", ['"unclosed', "AND OR NOT (", "NEAR(a b", "*", "é"])
+def test_search_syntax_is_text(real_server, q):
+    body = find(real_server, q=q)
+    assert body["total"] >= 0
+
+
+def test_paging(real_server):
+    one = find(real_server, q="migration")
+    two = find(real_server, q="migration", offset=50)
+    assert one["total"] > 50
+    assert not {(h["text"], h["start"]) for h in one["results"]} & \
+        {(h["text"], h["start"]) for h in two["results"]}
+
+
+@pytest.mark.skipif(not CHROMIUM, reason=NO_CHROMIUM)
+def test_what_the_gfmd_paper_says_about_thailand(real_server, browser, gfmd_quote, shoot):
+    text, start = gfmd_quote
+    for width in (1400, 390):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        errors = watch(page)
+        page.goto(real_server + "/")
+        page.get_by_role("link", name="Search", exact=True).click()
+        page.get_by_label("Words").fill("Thailand")
+        page.get_by_label("in", exact=True).select_option(label="GFMD 2008")
+        page.get_by_role("button", name="Search").click()
+        page.locator("#search-status").wait_for()
+        assert "in GFMD 2008" in page.locator("#search-status").inner_text()
+        hit = page.locator("li.hit.quote", has_text=text[:60]).first
+        assert hit.locator("mark").first.inner_text() == "Thailand"
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        shoot(page, f"search-{width}")
+        hit.locator("a[title='the quote in its source']").click()
+        page.wait_for_url(f"**/source/002_ff707b0e55ac8f9a#q-{start}")
+        assert text[:60] in page.locator(f"li#q-{start}").inner_text()
+        assert not errors, errors
+        context.close()
