@@ -241,8 +241,8 @@ def test_table_1_of_betts_is_reproduced_exactly(store):
     ]
 
 
-@pytest.mark.parametrize("cls,count", [("Weakness", 6), ("Recommendation", 5),
-                                       ("PolicyOption", 5)])
+@pytest.mark.parametrize("cls,count", [("Weakness", 6), ("Recommendation", 10),
+                                       ("PolicyOption", 8)])
 def test_004_propositions(store, cls, count):
     found = column(store, f"""SELECT ?p WHERE {{
         ?p a mg:{cls} ; mg:proposedIn mgs:004_c772c5351b450417 }}""")
@@ -265,8 +265,9 @@ def test_zimbabwe_survival_migrants(store):
     r"nafta|north american free trade", r"ecowas|economic community of west african",
     r"sadc|southern african development community", r"european union",
     r"human rights law", r"refugee law", r"humanitarian law", r"maritime",
-    r"global migration group", r"survival migra", r"embedded governance", r"koslowski",
-    r"keohane"])
+    r"global migration group", r"survival migra", r"embedded governance", r"koslowski"])
+# (Keohane is only cited, "(Keohane, 1982)": a citation on a claim's evidence since issue 16,
+# checked by tests/graph/test_queries_practices.py::test_persons_cited_for_ideas.)
 def test_named_in_004_is_in_the_graph(store, pattern):
     assert has_name(described_by(store, "004_c772c5351b450417"), pattern), pattern
 
@@ -532,8 +533,10 @@ def test_004_regional_economic_communities(store):
     def one(q):
         return column(store, q)
     assert one("SELECT DISTINCT ?d WHERE { mgr:ecowas mg:foundingDate ?d }") == {"1975"}
-    assert one("SELECT DISTINCT ?d WHERE { mgr:sadc mg:foundingDate ?d }") == {"1980"}
-    assert one("SELECT DISTINCT ?d WHERE { mgr:nafta mg:foundingDate ?d }") == {"1994-01"}
+    # The source's "SADC was formed in 1980" and NAFTA "signed ... in January 1994" are
+    # historical errors, kept as its claims (issue 16), not as founding dates.
+    assert one("SELECT DISTINCT ?d WHERE { mgr:sadc mg:foundingDate ?d }") == set()
+    assert one("SELECT DISTINCT ?d WHERE { mgr:nafta mg:foundingDate ?d }") == set()
     assert {"canada", "mexico", "united-states"} <= one(
         "SELECT DISTINCT ?m WHERE { { mgr:nafta mg:hasMember ?m }"
         " UNION { ?m mg:memberOf mgr:nafta } }")
@@ -594,9 +597,7 @@ def test_004_gfmd_weaknesses_in_order(store):
 
 
 @pytest.mark.parametrize("person,pattern", [
-    ("rey-koslowski", r"mobility regime|travel"), ("r-keohane", r"spectrum"),
-    ("s-barrett", r"public good"), ("r-cholewinski", r"migration law"),
-    ("j-koehler", r"trans"), ("alexander-betts", r"embedded")])
+    ("rey-koslowski", r"mobility regime|travel"), ("alexander-betts", r"embedded")])
 def test_004_persons_credited_with_ideas(store, person, pattern):
     ideas = column(store, f"""SELECT DISTINCT ?l WHERE {{ ?idea mg:ideaAttributedTo mgr:{person} ;
         rdfs:label ?l . ?ax owl:annotatedSource ?idea ; owl:annotatedTarget mgr:{person} ;

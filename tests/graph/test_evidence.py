@@ -55,7 +55,9 @@ def test_every_quote_is_in_its_source_at_its_recorded_offsets(store):
 
 def test_every_described_thing_is_typed_labelled_and_sourced(store):
     """A thing is sourced if a sourced axiom annotates a fact about it or pointing at it,
-    or (for figures, which carry their evidence themselves) if it has a source and quote.
+    or (for figures, which carry their evidence themselves) if it has a source and quote,
+    or if a node that carries its own evidence (claim, list item, negative assertion, or
+    an axiom naming whose view it is) links to it: the rule of mgsh:DescribedThing-evidenced.
     Terms the ontology defines (the category hierarchy) are vocabulary, not described
     things; tests/test_ontology.py holds them to their own rules."""
     things = select(store, f"""SELECT DISTINCT ?x
@@ -74,6 +76,10 @@ def test_every_described_thing_is_typed_labelled_and_sourced(store):
                 {{ ?ev owl:annotatedSource|owl:annotatedTarget ?x ; dcterms:source ?d1 ;
                        mg:quote ?q1 }}
                 UNION {{ ?x dcterms:source ?d2 ; mg:quote ?q2 . BIND(?x AS ?ev) }}
+                UNION {{ ?ev mg:concerns|mg:item|mg:inList|owl:sourceIndividual
+                             |owl:targetIndividual|mg:cause|mg:effect|mg:aimOf|mg:reasonFor
+                             |mg:compares|mg:comparedWith|mg:supportsClaim|mg:accordingTo ?x ;
+                         dcterms:source ?d3 ; mg:quote ?q3 }}
             }}
         }}""")
     assert len(things) > 500
