@@ -54,6 +54,16 @@ def test_representations_are_cached_apart(paged):
     assert "text/html" in html.headers["content-type"] and b"@prefix" in ttl.body
 
 
+def test_a_post_is_answered_from_its_body_never_from_the_cache(paged):
+    """The workbench's POST APIs answer from the body, which the cache key does not hold."""
+    json_type = {"Content-Type": "application/json"}
+    iom = request(paged.port, "/api/labels", method="POST", headers=json_type,
+                  body=b'{"iris": ["https://w3id.org/mgkg/id/iom"]}')
+    bad = request(paged.port, "/api/labels", method="POST", headers=json_type, body=b"not json")
+    assert iom.status == 200 and b"International Organization for Migration" in iom.body
+    assert bad.status == 400
+
+
 def _loop_pages(port: int, source: str, until: float, bust: bool, out: list) -> None:
     i = 0
     while time.monotonic() < until:

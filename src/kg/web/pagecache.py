@@ -131,6 +131,10 @@ def _replay(entry: _Entry) -> Response:
 def _cached(cache: PageCache, view):
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            # A POST's answer depends on its body, which the key does not hold (the
+            # workbench's /api/labels, /api/explain, /api/why): never cached.
+            return view(*args, **kwargs)
         metrics = runtime().metrics
         key = cache_key()
         entry = cache.get(key)
