@@ -101,9 +101,22 @@ def test_the_lists_the_paper_enumerates(store):
         "concerted-management-goal-fight-against-clandestine-migration",
         "concerted-management-goal-legalizing-migration",
         "concerted-management-goal-sustainable-development-of-countries-of-origin"]
+    # Under d): "- information/orientation courses ...; - mandatory licensing of
+    # recruitment agencies and limits on recruitment fees; ... - a national reintegration
+    # program ..." (dashes: no order; the licensing line names two measures)
+    assert sorted(i for _, _, i in lists["ph-protections-at-every-stage-measures"]) == sorted([
+        "ph-information-orientation-courses", "ph-licensing-of-recruitment-agencies",
+        "ph-limits-on-recruitment-fees", "ph-accreditation-and-joint-liability-of-employers",
+        "ph-compliance-with-destination-requirements", "ph-pre-departure-orientation",
+        "ph-welfare-fund", "ph-standard-labour-contracts",
+        "ph-exit-certificates-and-tax-exemption", "ph-welfare-officers-abroad",
+        "ph-national-reintegration-program"])
+    assert {(p, m) for p, m, _ in lists["ph-protections-at-every-stage-measures"]} == {
+        (None, "-")}
     assert set(lists) == {"rt-2-2-discussion-questions", "philippines-key-reasons-for-success",
                           "thailand-anti-trafficking-act-2008-key-elements",
-                          "concerted-management-agreement-three-goals"}
+                          "concerted-management-agreement-three-goals",
+                          "ph-protections-at-every-stage-measures"}
 
 
 @answers("67-causes-and-effects-the-gfmd-2008-paper-claims")
