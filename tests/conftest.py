@@ -96,6 +96,10 @@ class ServerProcess:
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
+    @property
+    def port(self) -> int:
+        return int(self.base.rsplit(":", 1)[1])
+
     def _read(self) -> None:
         assert self.proc.stdout is not None
         for raw in self.proc.stdout:

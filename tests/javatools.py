@@ -15,14 +15,14 @@ JARS = Path("/usr/share/java")
 
 
 def java_runner(source: Path, jars: list[str] | None, work: Path, package: str,
-                extra: list[Path] = ()) -> Callable[..., str]:
+                extra: list[Path] = (), requires: list[str] = ()) -> Callable[..., str]:
     """Compile `source` against the named jars of /usr/share/java (all of them when `jars`
     is None) and return a function running its main class; skip, saying which Debian
-    package to install, when a jar or the JDK is missing."""
+    package to install, when a jar (of `jars`, or of `requires` when all are used) or the
+    JDK is missing."""
     names = jars if jars is not None else sorted(p.stem for p in JARS.glob("*.jar"))
-    missing = [j for j in names if not (JARS / f"{j}.jar").is_file()]
-    if jars is None and not names:
-        missing = [package]
+    needed = jars if jars is not None else list(requires)
+    missing = [j for j in needed if not (JARS / f"{j}.jar").is_file()]
     if missing or not shutil.which("javac"):
         pytest.skip(f"needs Debian's {package} and a JDK (.ci/run installs both); "
                     f"missing: {missing[:5] or 'javac'}")

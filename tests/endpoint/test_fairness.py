@@ -21,7 +21,6 @@ LIGHT = "ASK { mgr:iom a mg:IntergovernmentalOrganization }"
 def fair(mini_settings):
     with serving(mini_settings, "--timeout", "3", "--workers", "2",
                  "--client-query-seconds", "4") as s:
-        s.port = int(s.base.rsplit(":", 1)[1])
         yield s
 
 

@@ -18,7 +18,6 @@ LIGHT = "ASK { mgr:iom a mg:IntergovernmentalOrganization }"
 @pytest.fixture(scope="module")
 def hard(mini_settings):
     with serving(mini_settings) as s:
-        s.port = int(s.base.rsplit(":", 1)[1])
         yield s
 
 

@@ -18,7 +18,6 @@ PAGE = "/doc/source/001_4f7e06674fa94512"
 @pytest.fixture(scope="module")
 def paged(mini_settings):
     with serving(mini_settings) as s:
-        s.port = int(s.base.rsplit(":", 1)[1])
         yield s
 
 

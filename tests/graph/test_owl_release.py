@@ -95,7 +95,8 @@ def test_owlready2_lists_every_individual(dist, owl_graph, rdf_individuals):
 def owlapi(tmp_path_factory):
     # Every jar of /usr/share/java: the OWL API's Debian package spreads over a dozen.
     return java_runner(FIXTURES / "owlapi" / "OwlApiCheck.java", None,
-                       tmp_path_factory.mktemp("owlapi"), "libowlapi-java")
+                       tmp_path_factory.mktemp("owlapi"), "libowlapi-java",
+                       requires=["owlapi-api", "owlapi-apibinding", "owlapi-impl"])
 
 
 @pytest.mark.parametrize("name", ["mgkg.owl", "ontology.owl"])

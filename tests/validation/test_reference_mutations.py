@@ -48,8 +48,10 @@ def corpus() -> Corpus:
 class Mutator:
     """Chooses focus nodes and applies one fault per shape to a copy of the graph."""
 
-    def __init__(self, graph: Graph):
+    def __init__(self, graph: Graph, shapes_graph: Graph):
         self.g = graph
+        self.g_shapes = shapes_graph
+        self._typed: list | None = None
         self.used: set = set()
         self.degree: dict = {}
         for s, _, o in graph:
@@ -97,7 +99,7 @@ class Mutator:
 
     def spare(self, cls) -> URIRef:
         """A real node with few triples, not yet used, that is not of `cls`."""
-        if not hasattr(self, "_typed"):
+        if self._typed is None:
             self._typed = sorted({s for s in self.g.subjects(RDF.type, None)
                                   if isinstance(s, URIRef) and str(s).startswith(str(MGR))},
                                  key=lambda n: (self.degree.get(n, 0), str(n)))
@@ -210,8 +212,8 @@ def neighbourhood(full: Graph, ontology: Graph, nodes: set) -> Graph:
 def test_one_mutation_per_shape_of_the_real_data_engine_and_pyshacl_agree(shapes, corpus):
     graph = Graph()
     graph += corpus.merged
-    mutator = Mutator(graph)
-    mutator.g_shapes = sg = shapes.graph
+    sg = shapes.graph
+    mutator = Mutator(graph, sg)
     planned: dict[str, URIRef] = {}
     without_focus = []
     for shape in sorted({s for kind in TARGETS for s in sg.subjects(kind, None)}, key=str):
