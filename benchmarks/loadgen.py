@@ -75,8 +75,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def query_path(text: str) -> str:
-    return "/sparql?" + urllib.parse.urlencode({"query": text})
+def query_path(text: str, endpoint: str = "/sparql") -> str:
+    """The GET path of a query; `endpoint` is another server's (Oxigraph's: /query)."""
+    return endpoint + "?" + urllib.parse.urlencode({"query": text})
 
 
 @dataclass
@@ -136,13 +137,13 @@ def start_server(cmd: list[str], port: int, log: Path, timeout: float = 120) -> 
 _DUR = re.compile(r"query;dur=([0-9.]+)")
 
 
-def http_latencies(port: int, text: str, reps: int, budget: float
+def http_latencies(port: int, text: str, reps: int, budget: float, endpoint: str = "/sparql"
                    ) -> tuple[list[float], dict, list[float]]:
     """Sequential GETs of one query over one keep-alive connection: client-side times,
     statuses, and the time the query worker itself reported (Server-Timing), which
     splits the HTTP overhead into the worker's share and everything around it."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    path = query_path(text)
+    path = query_path(text, endpoint)
     statuses: dict[int, int] = {}
     worker: list[float] = []
 
@@ -192,10 +193,11 @@ def _client(port: int, paths: list[str], seconds: float, threads: int, offset: i
     out.put((sum(counts), sum(errors), [x for lat in latencies for x in lat]))
 
 
-def python_load(port: int, texts: list[str], seconds: float, concurrency: int) -> dict:
+def python_load(port: int, texts: list[str], seconds: float, concurrency: int,
+                endpoint: str = "/sparql") -> dict:
     """`concurrency` keep-alive connections from up to 4 processes (threads within each),
     so the client's GIL does not cap the load; bounded by time and request count."""
-    paths = [query_path(t) for t in texts]
+    paths = [query_path(t, endpoint) for t in texts]
     procs = min(4, concurrency)
     per = [concurrency // procs + (1 if i < concurrency % procs else 0) for i in range(procs)]
     q: mp.Queue = mp.Queue()
@@ -232,10 +234,11 @@ def wrk_available() -> bool:
     return shutil.which("wrk") is not None
 
 
-def wrk_load(port: int, texts: list[str], seconds: float, concurrency: int) -> dict:
+def wrk_load(port: int, texts: list[str], seconds: float, concurrency: int,
+             endpoint: str = "/sparql") -> dict:
     """wrk with a Lua script cycling through the queries; its latency distribution gives
     p50 and p99."""
-    paths = [query_path(t) for t in texts]
+    paths = [query_path(t, endpoint) for t in texts]
     script = "local paths = {\n" + "".join(f"  [==[{p}]==],\n" for p in paths) + "}\n" + (
         "local i = 0\n"
         "function init(args) i = math.random(#paths) end\n"
@@ -276,11 +279,11 @@ def parse_wrk(out: str, seconds: float) -> dict:
             "p99_ms": _ms(grab(r"\n\s+99%\s+(\S+)", "nan"))}
 
 
-def load(port: int, texts: list[str], seconds: float, concurrency: int, tool: str = "auto"
-         ) -> dict:
+def load(port: int, texts: list[str], seconds: float, concurrency: int, tool: str = "auto",
+         endpoint: str = "/sparql") -> dict:
     if tool == "wrk" or (tool == "auto" and wrk_available()):
-        return wrk_load(port, texts, seconds, concurrency)
-    return python_load(port, texts, seconds, concurrency)
+        return wrk_load(port, texts, seconds, concurrency, endpoint)
+    return python_load(port, texts, seconds, concurrency, endpoint)
 
 
 # ------------------------------------------------------------------ no HTTP

@@ -35,6 +35,7 @@ import functools
 import json
 import math
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -43,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench  # noqa: E402 - the benchmarks directory is not a package
 import loadgen  # noqa: E402
+import peers  # noqa: E402
 import report  # noqa: E402
 
 REPEAT_MAX_TRIPLES = 50000  # graphs up to this size get several build/validate/start runs
@@ -326,10 +328,34 @@ def endpoint_stage(g: dict, args, queries: dict[str, str], reps: int) -> dict:
                     "query_workers": (after["workers"] - before["workers"]) * 1000 / n,
                     "load_generator": (loadgen.client_cpu() - client) * 1000 / n}
                 out["load"][mix][str(c)] = run
+        out["memory"] = peers.tree_memory_mb(server.proc.pid)
+        out["light_under_heavy"] = peers.light_under_heavy(port, "/sparql", args.heavy_seconds)
     finally:
         if server is not None:
             out["exit_code"] = server.stop()
     return out
+
+
+def rebuild_stage(g: dict, args) -> dict:
+    """A rebuild after one data file changed: a copy of the project built once, then one
+    data file gets a comment line (new bytes, same graph) and is built again; the second
+    build's wall time is the incremental rebuild."""
+    import shutil
+
+    work = Path(g["tmp"]) / "rebuild"
+    shutil.rmtree(work, ignore_errors=True)
+    for part in ("ontology", "data"):
+        shutil.copytree(Path(g["root"]) / part, work / part)
+    params = {"root": str(work), "seeds": g.get("seeds"), "dist": str(work / "dist")}
+    first = run_stage("build", params, args.build_bound)
+    if first["status"] != "ok":
+        return {"status": "failed", "first": first}
+    changed = sorted((work / "data").glob("*.ttl"))[0]
+    with changed.open("a", encoding="utf-8") as f:
+        f.write("\n# benchmarks/run.py: one data file changed\n")
+    second = run_stage("build", params, args.build_bound)
+    shutil.rmtree(work, ignore_errors=True)
+    return {**second, "changed_file": f"data/{changed.name}", "first_wall_s": first["wall_s"]}
 
 
 # ====================================================================== orchestration
@@ -412,6 +438,21 @@ def run_graph(g: dict, args, templates, settings) -> dict:
         g["endpoint"] = {"status": "failed", "detail": str(exc)[-3000:]}
     stages["endpoint"] = time.perf_counter() - t
     log(f"{g['name']}: endpoint in {stages['endpoint']:.1f} s")
+
+    if not args.no_oxigraph:
+        t = time.perf_counter()
+        try:
+            g["oxigraph_serve"] = peers.oxigraph_stage(Path(g["dist"]), Path(g["tmp"]),
+                                                       loadgen.LIGHT, queries, args)
+        except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+            g["oxigraph_serve"] = {"status": "failed", "detail": str(exc)[-3000:]}
+        stages["oxigraph_serve"] = time.perf_counter() - t
+        log(f"{g['name']}: oxigraph serve in {stages['oxigraph_serve']:.1f} s")
+    if g["kind"] == "real" and not args.no_rebuild:
+        t = time.perf_counter()
+        g["rebuild"] = rebuild_stage(g, args)
+        stages["rebuild"] = time.perf_counter() - t
+        log(f"{g['name']}: rebuild after one changed file {g['rebuild'].get('wall_s', 0):.1f} s")
     g["loadavg_after"] = bench.loadavg()
     g["stages_s"] = stages
     return g
@@ -451,6 +492,12 @@ def parse_args(argv=None):
     g.add_argument("--seconds", type=float, default=2.0,
                    help="duration of each throughput run (HTTP and in-process)")
     g.add_argument("--concurrency", default="1,4,16")
+    g.add_argument("--heavy-seconds", type=float, default=10.0,
+                   help="how long light queries are timed while a heavy one runs")
+    g.add_argument("--no-oxigraph", action="store_true",
+                   help="skip the `oxigraph serve` peer (installed from PyPI if missing)")
+    g.add_argument("--no-rebuild", action="store_true",
+                   help="skip the rebuild after one changed data file (real graph)")
     g.add_argument("--loadgen", choices=["auto", "wrk", "python"], default="auto")
     g.add_argument("--serve-threads", type=int, help="kg serve --threads (default kg's)")
     g.add_argument("--build-reps", type=int, default=3,
@@ -479,6 +526,7 @@ def parse_args(argv=None):
         args.build_reps, args.start_reps = 1, 1
         args.query_timeout, args.rdflib_timeout = 20.0, 10.0
         args.rdflib_total = min(args.rdflib_total, 30.0)
+        args.heavy_seconds = min(args.heavy_seconds, 4.0)
     args.sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     args.concurrency = [int(c) for c in str(args.concurrency).split(",")]
     args.tmp = args.tmp or args.out / "tmp"

@@ -148,7 +148,8 @@ def cmd_query(args: argparse.Namespace) -> int:
     settings = _settings(args)
     text = read_query(args.query)
     store = load_store(settings)
-    out = format_result(execute(store, text), args.format)
+    # The endpoint's evaluation, with the endpoint's base IRI (kg.store.query.run).
+    out = format_result(execute(store, text, base_iri=settings.base_iri), args.format)
     print(out, end="" if out.endswith("\n") else "\n")
     return 0
 

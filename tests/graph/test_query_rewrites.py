@@ -20,7 +20,8 @@ from .competency import QUERIES
 
 BEFORE = FIXTURES / "queries-before"
 #: stem -> the GROUP_CONCAT columns whose inner order is the engine's
-CONCATENATED = {"27-regional-economic-communities-founding-and-members": {"members", "areas"}}
+CONCATENATED = {"27-regional-economic-communities-founding-and-members": {"members", "areas"},
+                "47-institutions-described-by-more-than-one-source": {"stems"}}
 
 
 def _rows(store, path: Path, unordered: set[str]) -> list[tuple]:

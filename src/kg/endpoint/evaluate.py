@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from ..core.namespaces import PREFIXES
 from ..core.settings import Settings
+from ..store.query import run
 from .negotiate import GRAPH_FORMATS, RESULT_FORMATS, Format, UnknownFormat, by_name, choose
 from .negotiate import names as format_names
 from .results import solution_rows, write_boolean, write_graph, write_select
@@ -94,12 +95,10 @@ def pick_format(kind: str, accept: str | None, fmt: str | None) -> Format:
 def evaluate(store: ox.Store, job: Job, limits: Limits) -> Answer:
     """Run one query and write its response. Runs inside a worker; never raises."""
     start = time.perf_counter()
-    options: dict = {}
-    if job.default_graphs is not None or job.named_graphs is not None:
-        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
-        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
     try:
-        result = store.query(job.query, prefixes=PREFIXES, base_iri=limits.base_iri, **options)
+        # The same evaluation as `kg query` and the pages (kg.store.query.run).
+        result = run(store, job.query, base_iri=limits.base_iri,
+                     default_graphs=job.default_graphs, named_graphs=job.named_graphs)
         if isinstance(result, ox.QueryBoolean):
             kind, fmt = "boolean", pick_format("results", job.accept, job.format)
             body = write_boolean(fmt, bool(result))

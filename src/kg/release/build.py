@@ -28,6 +28,7 @@ from ..validation.coverage import to_json as coverage_json
 from ..validation.diagnostics import Report
 from ..validation.validate import validate_corpus
 from . import dumps
+from . import summary as summary_graph
 from .annotations import collections, file_name
 from .canon import canonicalize_dataset
 from .dumps import dataset_quads, graph_triples, sort_triples, sorted_ntriples, union_triples
@@ -45,6 +46,7 @@ RELEASE_FILES = {
     "mgkg.jsonld": "application/ld+json",
     "mgkg.trig": "application/trig",
     "void.ttl": "text/turtle",
+    "summary.ttl": "text/turtle",
     "ontology.ttl": "text/turtle",
     "ontology.owl": "application/rdf+xml",
     "build-report.json": "application/json",
@@ -193,6 +195,7 @@ def write_release(target: Path, dataset: Dataset, summary: dict, ontology: Graph
         (target / file_name(stem)).write_text(text, encoding="utf-8")
     quads = dataset_quads(dataset)
     triples = union_triples(quads)
+    summary_graph.write(target, triples)  # counts the whole-graph questions read
     (target / "mgkg.nt").write_text(sorted_ntriples(triples), encoding="utf-8")
     dumps.write(target / "mgkg.ttl", triples, ox.RdfFormat.TURTLE)
     onto = ox.NamedNode(ONTOLOGY_IRI)  # its header belongs to ontology.owl

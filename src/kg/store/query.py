@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,11 +63,30 @@ def query_header(text: str) -> dict[str, str]:
     return {key: " ".join(parts) for key, parts in fields.items()}
 
 
+def run(store: ox.Store, text: str, *, base_iri: str | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None):
+    """The one evaluation of a SPARQL query on the serving store, for every reader: the
+    endpoint's workers (kg.endpoint.evaluate), `kg query`, the pages and the tests. One
+    function, so that they cannot drift apart again (issue 17: `kg query` once used the
+    store's bag union and printed 9 rows where /sparql answered 4).
+
+    The store is one from `load_store`: its default graph is the union of the named
+    graphs, each triple once. Every known prefix is declared; `base_iri` resolves
+    relative IRIs; `default_graphs` / `named_graphs` are the protocol's dataset
+    (default-graph-uri / named-graph-uri): None for both means the query's own FROM
+    clauses, or the union. Raises what pyoxigraph raises (SyntaxError, OSError, ...)."""
+    options: dict = {}
+    if default_graphs is not None or named_graphs is not None:
+        options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
+        options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
+    return store.query(text, prefixes=PREFIXES, base_iri=base_iri, **options)
+
+
 def execute(store: ox.Store, text: str, **options):
-    """Run a query on a store from `load_store`, whose default graph is the union of the
-    named graphs (a set, as the endpoint answers), with every known prefix declared."""
+    """`run`, with the engine's errors as KgError (what the CLI prints)."""
     try:
-        return store.query(text, prefixes=PREFIXES, **options)
+        return run(store, text, **options)
     except SyntaxError as exc:
         raise KgError(f"SPARQL syntax error: {exc}") from exc
     except (OSError, ValueError) as exc:

@@ -17,12 +17,15 @@ import pyoxigraph as ox
 from ..core.errors import KgError
 from ..core.namespaces import MGG
 from ..core.settings import Settings
+from ..release.summary import FILE as SUMMARY_FILE
+from ..release.summary import GRAPH as SUMMARY_IRI
 
 log = logging.getLogger("kg.store")
 
 RELEASE_DATASET = "mgkg.trig"
 VOID_FILE = "void.ttl"
 VOID_GRAPH = ox.NamedNode(str(MGG["void"]))
+SUMMARY_GRAPH = ox.NamedNode(SUMMARY_IRI)
 
 
 def release_path(settings: Settings) -> Path:
@@ -48,7 +51,8 @@ def ensure_release(settings: Settings) -> Path:
 
 def load_store(settings: Settings, path: Path | None = None) -> ox.Store:
     """An in-memory store holding every named graph of the release (and the VoID
-    description the release ships), with their union as the default graph.
+    description and the summary counts the release ships, each as its own named
+    graph), with their union as the default graph.
 
     Every reader of the store (the endpoint's workers, `kg query`, the pages, the tests)
     thus asks the same question the same way: the default graph is the union as a set,
@@ -61,6 +65,9 @@ def load_store(settings: Settings, path: Path | None = None) -> ox.Store:
     void = path.parent / VOID_FILE
     if void.is_file():
         store.bulk_load(path=str(void), format=ox.RdfFormat.TURTLE, to_graph=VOID_GRAPH)
+    summary = path.parent / SUMMARY_FILE
+    if summary.is_file():
+        store.bulk_load(path=str(summary), format=ox.RdfFormat.TURTLE, to_graph=SUMMARY_GRAPH)
     materialize_union(store)
     return store
 
