@@ -204,9 +204,11 @@ def light_under_heavy(port: int, path: str, seconds: float, heavy: str = HEAVY,
             time.sleep(0.01)
     finally:
         conn.close()
-        heavy_proc.join(timeout=seconds + 90)
+        heavy_proc.terminate()  # its query may still run: the server's limit stops it
+        heavy_proc.join(timeout=5)
         if heavy_proc.is_alive():
             heavy_proc.kill()
+            heavy_proc.join()
     lat.sort()
     return {"requests": n, "failures": failures, "seconds": seconds,
             "p50_ms": statistics.median(lat) * 1000 if lat else None,

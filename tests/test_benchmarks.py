@@ -27,7 +27,7 @@ def smoke(tmp_path_factory) -> tuple[dict, Path]:
     out = tmp_path_factory.mktemp("bench")
     cmd = [sys.executable, str(BENCH / "run.py"), "--sizes", "10k", "--no-real", "--quick",
            "--max-queries", str(MAX_QUERIES), "--rdflib-total", "5", "--loadgen", "python",
-           "--seconds", "0.5",
+           "--seconds", "0.5", "--heavy-seconds", "1",
            "--out", str(out), "--tmp", str(out / "tmp")]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
@@ -95,11 +95,47 @@ def test_report_has_every_section(smoke):
                     "### Store and competency queries", "### Endpoint",
                     "## Duration of each stage", "Quick smoke run"):
         assert heading in md, heading
-    assert {t["target"] for t in report["targets"]} == {
-        "queries_1m", "http_overhead", "throughput_16", "build_real", "startup_real"}
+    targets = {t["target"]: t for t in report["targets"]}
+    assert set(targets) == {
+        "build_real", "rebuild_real", "build_1m", "build_1m_rss", "queries_1m",
+        "throughput_c1", "throughput_c4", "throughput_c16", "throughput_rising",
+        "p99_under_heavy", "rss_vs_oxigraph"}
+    # Measured in this run (against the oxigraph serve peer), each met or missed:
+    for key in ("throughput_c1", "throughput_c16", "rss_vs_oxigraph", "p99_under_heavy"):
+        assert targets[key]["met"] in (True, False) and targets[key]["measured"] > 0, key
+    # Not run (no real graph, no 1M graph): said so, not guessed.
+    for key in ("build_real", "rebuild_real", "build_1m", "queries_1m"):
+        assert targets[key]["met"] is None and targets[key]["measured"] is None, key
     table = (out / "README-table.md").read_text()
     assert table.startswith("| graph |") and "\n| 10k |" in table
+    assert "| target (issue 17) |" in table and " vs " in table
     assert report["estimate"]["lines"]  # how long the sizes not run would take
+
+
+def test_oxigraph_serve_was_measured_beside_kg_serve(smoke):
+    report, _ = smoke
+    g = report["graphs"][0]
+    peer = g["oxigraph_serve"]
+    assert peer["version"].startswith("oxigraph") and peer["exit_code"] is not None
+    assert set(peer["per_query"]) == set(g["endpoint"]["per_query"])
+    for name, stat in peer["per_query"].items():
+        assert set(stat["statuses"]) == {"200"}, (name, stat)
+    for c in CONCURRENCY:
+        run = peer["load"]["light"][c]
+        assert run["requests"] > 0 and run["errors"] == 0, (c, run)
+        assert run["cpu_ms_per_request"]["http_server"] > 0
+    for stage in (peer, g["endpoint"]):
+        assert stage["memory"]["rss_mb"] > 5
+        assert stage["light_under_heavy"]["requests"] > 0
+
+
+def test_results_carry_no_absolute_paths(smoke):
+    """The results are committed: nothing of this machine's scratch space in them."""
+    _, out = smoke
+    for name in ("report.json", "report.md", "README-table.md"):
+        text = (out / name).read_text()
+        for path in (str(out), str(out.parent), str(ROOT), sys.prefix, "/tmp/"):
+            assert path not in text, (name, path)
 
 
 def test_generator_is_deterministic_by_seed(tmp_path):

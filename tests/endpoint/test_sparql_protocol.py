@@ -266,7 +266,8 @@ def test_default_graph_is_the_union_of_the_named_graphs(server):
     assert total == distinct > 1000
     graphs = get(server, "SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g").json()
     names = [b["g"]["value"] for b in graphs["results"]["bindings"]]
-    assert names == [G_DATA, G_ONTO, "https://w3id.org/mgkg/graph/void"]
+    assert names == [G_DATA, G_ONTO, "https://w3id.org/mgkg/graph/summary",
+                     "https://w3id.org/mgkg/graph/void"]
 
 
 def test_default_graph_uri_and_named_graph_uri(server):
@@ -308,7 +309,8 @@ def test_service_description(server):
             "http://www.w3.org/ns/formats/SPARQL_Results_CSV",
             "http://www.w3.org/ns/formats/Turtle", "http://www.w3.org/ns/formats/TriG"} <= formats
     names = {str(o) for o in g.objects(None, sd.name)}
-    assert names == {G_DATA, G_ONTO, "https://w3id.org/mgkg/graph/void"}
+    assert names == {G_DATA, G_ONTO, "https://w3id.org/mgkg/graph/summary",
+                     "https://w3id.org/mgkg/graph/void"}
     dataset = g.value(endpoint, sd.defaultDataset)
     assert (dataset, rdflib.RDF.type, void.Dataset) in g
     assert (endpoint, rdflib.RDFS.seeAlso, rdflib.URIRef("https://w3id.org/mgkg/graph/void")) in g

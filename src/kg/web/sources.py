@@ -189,7 +189,7 @@ def named_graph(name: str) -> Response:
     if ext == "html":
         if stem == "ontology":
             return see_other("/ontology")
-        if stem in ("void", "links"):  # no source page: the data set page describes them
+        if stem in ("void", "links", "summary"):  # no source page: /doc/dataset has them
             return see_other("/doc/dataset")
         return see_other(doc_path(base_iri() + "source/" + stem))
     quads = list(state().store.quads_for_pattern(None, None, None, gnode))
