@@ -346,7 +346,11 @@ def rebuild_stage(g: dict, args) -> dict:
     shutil.rmtree(work, ignore_errors=True)
     for part in ("ontology", "data"):
         shutil.copytree(Path(g["root"]) / part, work / part)
-    params = {"root": str(work), "seeds": g.get("seeds"), "dist": str(work / "dist")}
+    from kg.core.settings import Settings
+
+    # The copy is elsewhere: the project's own seeds, not ../shared/seeds beside the copy.
+    seeds = g.get("seeds") or str(Settings.from_env(root=Path(g["root"])).seeds_dir)
+    params = {"root": str(work), "seeds": seeds, "dist": str(work / "dist")}
     first = run_stage("build", params, args.build_bound)
     if first["status"] != "ok":
         return {"status": "failed", "first": first}
