@@ -138,6 +138,18 @@ def test_results_carry_no_absolute_paths(smoke):
             assert path not in text, (name, path)
 
 
+def test_committed_results_carry_no_absolute_paths():
+    """What benchmarks/results/ commits (report, README table, attack and page results)
+    names no path of the machine that measured it."""
+    import re
+
+    files = [p for p in (BENCH / "results").iterdir() if p.is_file()]
+    assert any(p.name == "report.json" for p in files)
+    for path in files:
+        found = re.findall(r"(?:/work|/tmp|/home|/root|/usr)/[^\s\"']*", path.read_text())
+        assert not found, (path.name, found[:3])
+
+
 def test_generator_is_deterministic_by_seed(tmp_path):
     sys.path.insert(0, str(BENCH))
     try:

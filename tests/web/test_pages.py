@@ -325,6 +325,17 @@ def test_links_graph_in_place_and_its_page_is_the_data_set(real_server):
     assert page.status == 303 and urlsplit(page.headers["Location"]).path == "/doc/dataset"
 
 
+
+def test_summary_graph_in_place_and_its_page_is_the_data_set(real_server):
+    """The build's counts (kg.release.summary) are a named graph like the others."""
+    ttl = fetch(real_server, "/graph/summary", "text/turtle")
+    assert ttl.status == 200
+    summary = URIRef("https://w3id.org/mgkg/graph/summary#SourceCounts")
+    assert (None, RDF.type, summary) in Graph().parse(data=ttl.body, format="turtle")
+    page = fetch(real_server, "/graph/summary", "text/html")
+    assert page.status == 303 and urlsplit(page.headers["Location"]).path == "/doc/dataset"
+
+
 # --------------------------------------------------------------------------- VoID / DCAT
 
 def void_graph(server) -> Graph:
