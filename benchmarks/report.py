@@ -290,8 +290,11 @@ def readme_table(results: dict) -> str:
     m = results["machine"]
     sizes = ", ".join(g["name"] for g in results["graphs"])
     lines.append("")
+    command = f"`{results.get('command', 'python benchmarks/run.py')}`"
+    if results.get("appended_to"):
+        command = f"`{results['appended_to']}`, then {command}"
     lines.append(f"*Graphs in this run: {sizes}. {cond}{m.get('cpus')} CPUs ({m.get('cpu')}), "
-                 f"{m.get('memory_gb')} GB; `{results.get('command', 'python benchmarks/run.py')}`"
+                 f"{m.get('memory_gb')} GB; {command}"
                  "; details in [benchmarks/results/report.md](benchmarks/results/report.md).*")
     return "\n".join(lines) + "\n"
 
