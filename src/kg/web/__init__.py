@@ -10,6 +10,7 @@ May import: the stages below (kg.core ... kg.endpoint). Reaches the running app 
 
 from . import (  # noqa: F401  (registers routes)
     api,
+    citation,
     dataset,
     mount,
     ontology,
