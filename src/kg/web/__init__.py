@@ -11,6 +11,7 @@ May import: the stages below (kg.core ... kg.endpoint). Reaches the running app 
 from . import (  # noqa: F401  (registers routes)
     api,
     citation,
+    compare,
     dataset,
     mount,
     ontology,
