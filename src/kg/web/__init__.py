@@ -12,6 +12,7 @@ from . import (  # noqa: F401  (registers routes)
     api,
     dataset,
     mount,
+    neighbourhood,
     ontology,
     querypage,
     search,
