@@ -59,13 +59,18 @@
       });
       for (i = 0; i < n; i++) {
         var nd = nodes[i];
-        dx[i] -= nd.x * 0.02; dy[i] -= nd.y * 0.02;  // gravity: no component drifts off
+        dx[i] -= nd.x * 0.06; dy[i] -= nd.y * 0.06;  // gravity: no component drifts off
         var len = Math.sqrt(dx[i] * dx[i] + dy[i] * dy[i]) + 0.01, step = Math.min(len, t);
         if (nd.centre) continue;
         nd.x += dx[i] / len * step; nd.y += dy[i] / len * step;
       }
       t = Math.max(1, t * 0.985);
     }
+    // Scale the picture to the box, so that labels are the same size whatever the spread.
+    var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    nodes.forEach(function (d) { x0 = Math.min(x0, d.x); x1 = Math.max(x1, d.x); y0 = Math.min(y0, d.y); y1 = Math.max(y1, d.y); });
+    var sx = x1 > x0 ? W / (x1 - x0) : 1, sy = y1 > y0 ? H / (y1 - y0) : 1;
+    nodes.forEach(function (d) { d.x = (d.x - x0) * sx - W / 2; d.y = (d.y - y0) * sy - H / 2; });
     return links;
   }
 

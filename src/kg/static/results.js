@@ -418,16 +418,18 @@
   /* Line chart: numbers over dates, one line per value of the first name column. */
   Results.prototype.lineChart = function () {
     var self = this, dv = this.pick("date"), val = this.pick("number");
-    var cat = this.vars.filter(function (v) { return self.kinds[v] === "iri" || self.kinds[v] === "text"; })[0];
+    // A series is what the row's names say together (thing, unit, kind...), at most three.
+    var cats = this.vars.filter(function (v) { return self.kinds[v] === "iri" || self.kinds[v] === "text"; }).slice(0, 3);
+    var cat = cats.join(", ");
     var series = {}, order = [];
     this.rows.forEach(function (b) {
       if (!b[dv] || !b[val] || yearOf(b[dv]) === null || !isFinite(Number(b[val].value))) return;
-      var key = cat && b[cat] ? self.text(b[cat]) : val;
+      var key = cats.map(function (c) { return b[c] ? self.text(b[c]) : ""; }).filter(Boolean).join(" · ") || val;
       if (!series[key]) { series[key] = []; order.push(key); }
       series[key].push({ x: yearOf(b[dv]), y: Number(b[val].value), b: b });
     });
     var pts = [].concat.apply([], order.map(function (k) { return series[k]; }));
-    var W = 900, H = 340, L = 80, R = 20, T = 20, B = 40 + 18 * Math.ceil(order.length / 3);
+    var W = 900, H = 340 + 18 * Math.ceil(order.length / 2), L = 80, R = 20, T = 20, B = 40 + 18 * Math.ceil(order.length / 2);
     var xs = pts.map(function (p) { return p.x; }), ys = pts.map(function (p) { return p.y; });
     var x0 = Math.floor(Math.min.apply(null, xs)), x1 = Math.ceil(Math.max.apply(null, xs) + 0.01);
     if (x1 - x0 < 2) { x0 -= 1; x1 += 1; }
@@ -460,9 +462,9 @@
         pt.appendChild(svg("circle", { cx: X(p.x), cy: Y(p.y), r: 4.5, style: "fill:" + c }));
         g.appendChild(pt);
       });
-      var lx = L + (i % 3) * ((W - L - R) / 3), ly = H - B + 38 + 18 * Math.floor(i / 3);
+      var lx = L + (i % 2) * ((W - L - R) / 2), ly = H - B + 38 + 18 * Math.floor(i / 2);
       g.appendChild(svg("rect", { x: lx, y: ly - 9, width: 12, height: 4, fill: c }));
-      g.appendChild(svg("text", { x: lx + 18, y: ly - 3, "class": "tick" }, k.length > 40 ? k.slice(0, 39) + "…" : k));
+      g.appendChild(svg("text", { x: lx + 18, y: ly - 3, "class": "tick" }, k.length > 52 ? k.slice(0, 51) + "…" : k));
       s.appendChild(g);
     });
     return s;
