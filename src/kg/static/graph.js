@@ -78,7 +78,9 @@
     opts = opts || {};
     var root = opts.root || "";
     var nodes = data.nodes.map(function (d) { return Object.assign({}, d); });
-    var W = 900, H = Math.max(360, Math.min(700, 180 + nodes.length * 9));
+    // As wide as the space it has (labels stay readable on a phone), taller when narrow.
+    var W = Math.max(340, Math.min(900, holder.clientWidth || 900));
+    var H = Math.max(360, Math.min(W < 600 ? 640 : 700, 180 + nodes.length * 9));
     var links = layout(nodes, data.edges, W, H);
     var xs = nodes.map(function (d) { return d.x; }), ys = nodes.map(function (d) { return d.y; });
     var pad = 90;
