@@ -14,6 +14,7 @@ from . import (  # noqa: F401  (registers routes)
     compare,
     dataset,
     mount,
+    neighbourhood,
     ontology,
     querypage,
     search,
