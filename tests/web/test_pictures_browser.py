@@ -165,3 +165,16 @@ def test_ontology_page_picture_and_class_tree(real_server, browser, shoot, width
     assert page_width(page) <= width
     assert not errors, errors
     context.close()
+
+
+def test_neighbourhood_fits_a_phone(real_server, browser, shoot):
+    context, page, errors = open_page(browser, real_server + "/id/iom", 390)
+    picture = page.locator(".neighbourhood svg.graph")
+    picture.locator("a.node").first.wait_for()
+    box = picture.bounding_box()
+    assert box["width"] <= 390 and box["height"] > 200
+    assert page_width(page) <= 390
+    picture.scroll_into_view_if_needed()
+    shoot(page, "resource-neighbourhood-390")
+    assert not errors, errors
+    context.close()

@@ -12,7 +12,9 @@
 
   var SVGNS = "http://www.w3.org/2000/svg";
   var PALETTE = ["#3b73b9", "#b5651d", "#2e8b57", "#8e44ad", "#c0392b", "#16a085",
-                 "#7f8c8d", "#d4a017", "#34495e", "#e67e22", "#1abc9c", "#9b59b6"];
+                 "#7f8c8d", "#d4a017", "#34495e", "#e67e22", "#6b8e23", "#d81b60",
+                 "#00838f", "#5d4037", "#9e9d24", "#ad1457", "#283593", "#ef6c00",
+                 "#558b2f", "#4e342e"];
 
   function svg(name, attrs, text) {
     var e = document.createElementNS(SVGNS, name);
@@ -83,10 +85,11 @@
     var H = Math.max(360, Math.min(W < 600 ? 640 : 700, 180 + nodes.length * 9));
     var links = layout(nodes, data.edges, W, H);
     var xs = nodes.map(function (d) { return d.x; }), ys = nodes.map(function (d) { return d.y; });
-    var pad = 90;
-    var box = [Math.min.apply(null, xs) - pad, Math.min.apply(null, ys) - 40,
-               Math.max.apply(null, xs) - Math.min.apply(null, xs) + 2 * pad,
-               Math.max.apply(null, ys) - Math.min.apply(null, ys) + 80];
+    // Room for the labels, which are written to the right of their nodes.
+    var left = 30, right = W < 600 ? 120 : 200;
+    var box = [Math.min.apply(null, xs) - left, Math.min.apply(null, ys) - 30,
+               Math.max.apply(null, xs) - Math.min.apply(null, xs) + left + right,
+               Math.max.apply(null, ys) - Math.min.apply(null, ys) + 60];
     var types = [];
     nodes.forEach(function (d) { if (d.type && types.indexOf(d.type) < 0) types.push(d.type); });
     types.sort();
