@@ -228,3 +228,15 @@ def test_why_evidence_links_to_its_citation(real_server):
     assert (custom["quote"], custom["quoteStart"], custom["source"]) == \
         (ev["quote"], ev["start"], ev["source"]["iri"])
     assert custom["fact"].startswith("International Organization for Migration")
+
+
+def test_each_quote_of_a_source_page_is_citable(real_server):
+    page = http("GET", real_server + "/doc/source/004_c772c5351b450417").text
+    found = re.findall(r'<li id="q-(\d+)">\s*<blockquote><p>“(.*?)”</p></blockquote>.*?'
+                       r'href="/cite\?fact=([0-9a-f]+)"', page, re.S)
+    assert len(found) > 20
+    start, _, key = found[len(found) // 2]
+    custom = json.loads(get_json(real_server, f"/cite?fact={key}&format=json")
+                        ["formats"]["csl"])[0]["custom"]
+    assert custom["quoteStart"] == int(start)
+    assert custom["source"] == "https://w3id.org/mgkg/source/004_c772c5351b450417"
