@@ -213,3 +213,30 @@ def test_an_unknown_fact_is_a_404_not_a_crash(real_server):
     assert r.status == 404 and "no evidence" in r.json()["error"]
     assert http("GET", real_server + "/cite?fact=zz", headers={"Accept": "text/html"}).status \
         == 404
+
+
+def test_why_evidence_links_to_its_citation(real_server):
+    """An answer's Why? evidence is citable: each piece links to /cite with its quote."""
+    query = ("PREFIX mg: <https://w3id.org/mgkg/ontology#>\n"
+             "SELECT ?i WHERE { ?i mg:inUNSystem false }")
+    body = json.dumps({"row": {"i": {"type": "uri", "value": IOM}}, "query": query}).encode()
+    r = http("POST", real_server + "/api/why", body, {"Content-Type": "application/json"})
+    ev = next(e for f in r.json()["facts"] if f["predicate"]
+              and f["predicate"]["iri"].endswith("#inUNSystem") for e in f["evidence"])
+    cited = get_json(real_server, ev["cite_href"] + "&format=json")
+    custom = json.loads(cited["formats"]["csl"])[0]["custom"]
+    assert (custom["quote"], custom["quoteStart"], custom["source"]) == \
+        (ev["quote"], ev["start"], ev["source"]["iri"])
+    assert custom["fact"].startswith("International Organization for Migration")
+
+
+def test_each_quote_of_a_source_page_is_citable(real_server):
+    page = http("GET", real_server + "/doc/source/004_c772c5351b450417").text
+    found = re.findall(r'<li id="q-(\d+)">\s*<blockquote><p>“(.*?)”</p></blockquote>.*?'
+                       r'href="/cite\?fact=([0-9a-f]+)"', page, re.S)
+    assert len(found) > 20
+    start, _, key = found[len(found) // 2]
+    custom = json.loads(get_json(real_server, f"/cite?fact={key}&format=json")
+                        ["formats"]["csl"])[0]["custom"]
+    assert custom["quoteStart"] == int(start)
+    assert custom["source"] == "https://w3id.org/mgkg/source/004_c772c5351b450417"

@@ -50,30 +50,12 @@ CREATE VIRTUAL TABLE doc USING fts5(
 """
 
 
-def _props(quads: Iterable[ox.Quad]) -> dict[object, dict[str, list]]:
-    """Subject -> predicate IRI -> objects for the predicates the index reads, over the
-    union of the named graphs, each triple once, in the quads' (sorted) order."""
-    wanted = {LABEL, PREF, ALT, DEFINITION, TITLE, SOURCE, QUOTE, START, END, *ABOUT,
-              *PROPERTY}
-    out: dict[object, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    seen: set[tuple] = set()
-    for q in quads:
-        p = q.predicate.value
-        if p not in wanted:
-            continue
-        key = (q.subject, p, q.object)
-        if key not in seen:
-            seen.add(key)
-            out[q.subject][p].append(q.object)
-    return out
-
-
-def _label(props: dict, node: ox.NamedNode) -> str:
+def _label(labels: dict, node: ox.NamedNode) -> str:
     """As a page names a thing (kg.web.view.View.label): an English or untagged label,
     preferred label or title, else any, else the IRI's last part."""
-    p = props.get(node, {})
+    found = labels.get(node, {})
     for prop in (LABEL, PREF, TITLE):
-        lits = [o for o in p.get(prop, ()) if isinstance(o, ox.Literal)]
+        lits = found.get(prop, ())
         for o in lits:
             if o.language in (None, "en") or o.language.startswith("en-"):
                 return o.value
@@ -83,8 +65,7 @@ def _label(props: dict, node: ox.NamedNode) -> str:
 
 
 def _about(props: dict, node) -> list[ox.NamedNode]:
-    p = props.get(node, {})
-    out = [o for key in ABOUT for o in p.get(key, ()) if isinstance(o, ox.NamedNode)]
+    out = [o for key in ABOUT for o in props.get(key, ()) if isinstance(o, ox.NamedNode)]
     if isinstance(node, ox.NamedNode) and node.value.startswith(str(MGR)):
         out.insert(0, node)  # a claim or figure with its own IRI is itself the thing
     return list(dict.fromkeys(o for o in out if o.value.startswith(BASE)))
@@ -96,26 +77,38 @@ def _int(terms: list) -> int | None:
 
 def rows(quads: Iterable[ox.Quad]) -> list[tuple]:
     """Every row of the index, sorted: (text, about, kind, thing, source, start, end,
-    property)."""
-    props = _props(quads)
+    property). One pass over the quads keeps only the predicates the index reads (a
+    triple held by two graphs comes twice; the rows are a set, so that costs nothing)."""
+    kinds = {prop: kind for kind, prop in NAMES}
+    evidence_props = {SOURCE, QUOTE, START, END, *ABOUT, *PROPERTY}
     out: set[tuple] = set()
-    for subject, p in props.items():
-        if isinstance(subject, ox.NamedNode) and subject.value.startswith(BASE):
-            for kind, prop in NAMES:
-                for o in p.get(prop, ()):
-                    if isinstance(o, ox.Literal):
-                        out.add((o.value, "", kind, subject.value, None, None, None, None))
-        for quote in p.get(QUOTE, ()):
+    labels: dict = defaultdict(lambda: defaultdict(list))
+    evidence: dict = defaultdict(list)
+    for q in quads:
+        p = q.predicate.value
+        if p in kinds or p == TITLE:
+            s, o = q.subject, q.object
+            if isinstance(o, ox.Literal):
+                labels[s][p].append(o)
+                if p in kinds and isinstance(s, ox.NamedNode) and s.value.startswith(BASE):
+                    out.add((o.value, "", kinds[p], s.value, None, None, None, None))
+        elif p in evidence_props:
+            evidence[q.subject].append(q)
+    for subject, qs in evidence.items():
+        props: dict[str, list] = defaultdict(list)
+        for q in qs:
+            props[q.predicate.value].append(q.object)
+        for quote in props.get(QUOTE, ()):
             if not isinstance(quote, ox.Literal):
                 continue
             about = _about(props, subject)
-            src = next((s.value for s in p.get(SOURCE, ()) if isinstance(s, ox.NamedNode)),
+            src = next((s.value for s in props.get(SOURCE, ()) if isinstance(s, ox.NamedNode)),
                        None)
-            prop = next((x.value for key in PROPERTY for x in p.get(key, ())
+            prop = next((x.value for key in PROPERTY for x in props.get(key, ())
                          if isinstance(x, ox.NamedNode)), None)
-            out.add((quote.value, " ".join(_label(props, a) for a in about), "quote",
-                     about[0].value if about else None, src, _int(p.get(START, [])),
-                     _int(p.get(END, [])), prop))
+            out.add((quote.value, " ".join(_label(labels, a) for a in about), "quote",
+                     about[0].value if about else None, src, _int(props.get(START, [])),
+                     _int(props.get(END, [])), prop))
     # One row per (text, thing, source, offsets): the same sentence quoted for several
     # facts about one thing is one hit, named with the property of the first.
     best: dict[tuple, tuple] = {}

@@ -73,6 +73,9 @@
       .then(function (res) {
         var body = res[1];
         if (!res[0]) { text.textContent = body.error || "No citation."; return; }
+        d.querySelector("#cite-dialog-title").textContent = {
+          fact: "Cite this fact", thing: "Cite this entry", source: "Cite this source",
+          dataset: "Cite the data set" }[body.kind] || "Cite";
         d.querySelector(".cite-what").textContent = body.title;
         Object.keys(NAMES).forEach(function (fmt) {
           var b = document.createElement("button");
