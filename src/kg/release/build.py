@@ -27,7 +27,7 @@ from ..validation.coverage import SourceCoverage, compute_corpus
 from ..validation.coverage import to_json as coverage_json
 from ..validation.diagnostics import Report
 from ..validation.validate import validate_corpus
-from . import dumps
+from . import dumps, searchindex
 from . import summary as summary_graph
 from .annotations import collections, file_name
 from .canon import canonicalize_dataset
@@ -52,6 +52,7 @@ RELEASE_FILES = {
     "build-report.json": "application/json",
     "build-report.md": "text/markdown",
     "coverage.json": "application/json",
+    searchindex.FILE: "application/vnd.sqlite3",
     "SHA256SUMS": "text/plain",
 }
 
@@ -221,6 +222,7 @@ def write_release(target: Path, dataset: Dataset, summary: dict, ontology: Graph
     (target / "coverage.json").write_text(
         json.dumps(coverage_json(coverage or {}, sentences="all"), indent=1,
                    ensure_ascii=False) + "\n", encoding="utf-8")
+    searchindex.write(target / searchindex.FILE, quads)  # full-text search, for kg serve
     sums = []
     for name in sorted(p.name for p in target.iterdir() if p.is_file()):
         digest = hashlib.sha256((target / name).read_bytes()).hexdigest()
