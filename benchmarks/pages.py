@@ -1,7 +1,7 @@
 """How fast the workbench's pages render on the real graph: the resource page of the
 most-described thing (issue 20 asks for under 300 ms) with the neighbourhood its picture
-is drawn from, the comparison of its sources and the citation of it and of one of its
-facts, the browse tree, the ontology page, search, labels and Why?.
+is drawn from, the browse tree, the ontology page, search, labels, Why?, the
+comparison of its sources and the citation of it and of one of its facts.
 
     python benchmarks/pages.py [--dist DIST] [--runs 20]
 
@@ -10,7 +10,8 @@ in-process (Flask's test client: the rendering, not the network) and prints, for
 page (rendered afresh each time: the page cache is off), the median, 95th percentile and
 minimum over --runs requests after one warm-up request (which builds the per-release
 caches: the entity index, the evidence keys of /cite; and opens the release's search
-index). Writes benchmarks/results/pages.md. Measured, not asserted: nothing fails on a slow machine.
+index). Writes
+benchmarks/results/pages.md. Measured, not asserted: nothing fails on a slow machine.
 """
 
 from __future__ import annotations
