@@ -33,6 +33,7 @@ STRICT_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 def create_app(settings: Settings | None = None, store: ox.Store | None = None) -> Flask:
     from .endpoint.admission import Admission
+    from .endpoint.answercache import AnswerCache
     from .endpoint.executor import QueryPool
     from .endpoint.live import Live
     from .endpoint.metrics import Metrics
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
     runtime = Runtime(AppState(settings.with_(dist_dir=folder), store, pool, {}, release))
     runtime.admission = Admission(settings, pool.size)
     runtime.metrics = Metrics(runtime)
+    runtime.answers = AnswerCache(settings.answer_cache_mb * 1024 * 1024)
     runtime.extras["live"] = Live(runtime, link, settings.reload_interval)
     app.extensions["mgkg"] = runtime
 
@@ -67,7 +69,7 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
     app.register_blueprint(pages_bp)
     pages = install(app, settings.page_renders, settings.page_cache_mb)
     runtime.extras["pages"] = pages
-    runtime.extras["on_swap"] = [pages.drop_other_releases]
+    runtime.extras["on_swap"] = [pages.drop_other_releases, runtime.answers.drop_other_releases]
     return app
 
 
@@ -135,7 +137,8 @@ def _log_access(response: Response, release: str) -> None:
         rows = g.get("kg_rows")
         line += (f" form={clean(g.get('kg_form') or '-', 20)} "
                  f"rows={'-' if rows is None else rows}"
-                 f' truncated={g.get("kg_truncated") or "-"} query="{clean(one_line(g.kg_query))}"')
+                 f' truncated={g.get("kg_truncated") or "-"} cache={g.get("kg_cache") or "-"}'
+                 f' query="{clean(one_line(g.kg_query))}"')
     if "kg_error" in g:
         line += f' error="{clean(" ".join(g.kg_error.split()), 200)}"'
     access_log.info(line)

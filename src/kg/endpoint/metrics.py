@@ -33,12 +33,17 @@ class Metrics:
         self.connections_refused = Counter(
             "mgkg_connections_refused", "connections closed at once or for a deadline, by "
             "reason", ["reason"], registry=r)
+        self.answers = Counter("mgkg_answer_cache", "SPARQL answers by cache outcome (hit, "
+                               "miss, revalidated: a 304)", ["outcome"], registry=r)
         self.connections = Gauge("mgkg_connections_open", "open client connections",
                                  registry=r)
         r.register(_PoolCollector(runtime))
 
     def answered(self, answer, heavy: bool) -> None:
         self.queries.labels("heavy" if heavy else "light", str(answer.status)).inc()
+
+    def answer_cache(self, outcome: str) -> None:
+        self.answers.labels(outcome).inc()
 
     def rejected(self, status: int) -> None:
         self.rejections.labels(str(status)).inc()
