@@ -20,11 +20,13 @@ import pyoxigraph as ox
 from flask import Flask, Response, g, request
 
 from .core.settings import Settings
+from .endpoint.accesslog import clean
 from .endpoint.state import AppState, Runtime, pin
 from .release.swap import release_id
 from .store.store import ensure_release, load_store
 
 access_log = logging.getLogger("kg.access")
+__all__ = ["create_app", "clean"]
 
 # For responses that are not pages (which set their own, looser policy): nothing may be
 # loaded, and no other site may frame them.
@@ -95,29 +97,6 @@ def _finish(response: Response) -> Response:
         metrics.request(response.status_code, kind)
     _log_access(response, release)
     return response
-
-
-def clean(text: str, limit: int = 2000) -> str:
-    """A field for a log line: printable characters only, so no client can end a line
-    (CR, LF), write a terminal escape (ESC), a NUL, or a quote that ends the field.
-    Everything else is written as a Python-style escape (\\x0a, \\u202e), which a reader
-    can decode and no terminal interprets."""
-    text = text[:limit]
-    if text.isprintable() and '"' not in text and "\\" not in text:
-        return text
-    out = []
-    for ch in text:
-        if ch == '"':
-            out.append("\\x22")
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch.isprintable():
-            out.append(ch)
-        else:
-            code = ord(ch)
-            out.append(f"\\x{code:02x}" if code < 0x100 else
-                       f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-    return "".join(out)
 
 
 def _log_access(response: Response, release: str) -> None:
