@@ -57,6 +57,13 @@ class GuardedChannel(HTTPChannel):
         server.kg_opened(self)
 
     def received(self, data):
+        fast = self.server.kg_fast
+        if (fast is not None and self.request is None and not self.requests
+                and not self.will_close and not self.close_when_flushed):
+            reply = fast.answer_raw(data, self.kg_addr)  # one plain GET, a cache hit
+            if reply is not None:
+                self.kg_send_now(reply)
+                return True
         result = super().received(data)
         now = time.monotonic()
         partial = self.request
