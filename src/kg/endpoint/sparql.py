@@ -61,6 +61,9 @@ def healthz():
             "timeouts": pool.timeouts if pool else 0,
             "crashes": pool.crashes if pool else 0,
             "release": state().release}
+    answers = runtime().answers
+    if answers is not None:
+        body["answer_cache"] = answers.snapshot()
     return body, 200 if ok else 503
 
 
