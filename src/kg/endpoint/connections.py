@@ -54,6 +54,7 @@ class GuardedChannel(HTTPChannel):
         self.kg_refused = False  # a request errored before its end was read
         self.kg_linger: float | None = None
         self.kg_discarded = 0
+        self.kg_fast_sent: float | None = None  # when the fast path last queued a response
         server.kg_opened(self)
 
     def received(self, data):
@@ -94,6 +95,7 @@ class GuardedChannel(HTTPChannel):
             self.outbufs[-1].append(data)
             self.current_outbuf_count += len(data)
             self.total_outbufs_len += len(data)
+        self.kg_fast_sent = time.monotonic()  # request_timeout holds for this output too
         self._flush_exception(self._flush_some)
         self.kg_idle_since = time.monotonic()
 
@@ -153,6 +155,9 @@ class GuardedChannel(HTTPChannel):
             if started is not None and now - started > s.request_timeout:
                 return "request_timeout"
             return None
+        if (self.total_outbufs_len and self.kg_fast_sent is not None
+                and now - self.kg_fast_sent > s.request_timeout):
+            return "request_timeout"  # a cached answer the client will not read
         if partial is None and not self.total_outbufs_len \
                 and now - self.kg_idle_since > s.idle_timeout:
             return "idle_timeout"

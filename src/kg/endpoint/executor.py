@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import logging
 import os
 import pickle
@@ -89,6 +90,9 @@ def _zygote(ctl: socket.socket, store: ox.Store, limits: Limits, parent: int,
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _warm_up(store, limits)
+    # Everything alive now lives as long as the workers: the collector need never visit
+    # it, so a worker's collections do not dirty (and un-share) the pages it inherited.
+    gc.freeze()
     me = os.getpid()
     live: set[int] = set()
     ctl.settimeout(0.5)
@@ -124,6 +128,7 @@ def _zygote(ctl: socket.socket, store: ox.Store, limits: Limits, parent: int,
 
                 fresh = load_store(None, Path(path))
                 _warm_up(fresh, limits)
+                gc.freeze()
                 store, release = fresh, new_release
                 ctl.sendall(b"ok")
             except Exception as exc:  # the old release stays; the server logs why
