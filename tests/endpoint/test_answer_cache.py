@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 import urllib.parse
+from pathlib import Path
 
 import pytest
 
@@ -227,3 +228,37 @@ def test_a_runaway_is_still_stopped_while_light_queries_are_answered(server):
     assert any(r.headers.get("x-mgkg-cache") == "miss" for r in light)
     after = http("GET", server.base + "/healthz").json()
     assert after["timeouts"] > health["timeouts"] and after["workers"] == 2
+
+
+def _nice(pid: int) -> int | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[16])  # field 19 of proc(5), counted from the state (field 3)
+
+
+def test_a_heavy_query_yields_the_cpu_and_its_worker_is_replaced(mini_settings):
+    from .test_sparql_safety import children
+
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f } # lowered"
+    with serving(mini_settings, "--timeout", "60", "--workers", "2") as s:
+        (zygote,) = children(s.proc.pid)
+        before = children(zygote)
+        assert {_nice(p) for p in before} == {0}
+        result = {}
+        t = threading.Thread(target=lambda: result.update(
+            r=request(s.port, sparql_path(slow), "127.0.0.8", timeout=90)))
+        t.start()
+        lowered, deadline = set(), time.monotonic() + 30
+        while t.is_alive() and time.monotonic() < deadline and not lowered:
+            lowered = {p for p in children(zygote) if _nice(p) == 5}
+            time.sleep(0.05)
+        # Light queries are answered by the other worker, at normal priority, meanwhile.
+        assert request(s.port, sparql_path(ASK + " # beside it")).status == 200
+        t.join(timeout=90)
+        assert result["r"].status == 200 and lowered
+        time.sleep(0.3)
+        after = children(zygote)
+        assert len(after) == 2 and not lowered & after  # replaced once it had answered
+        assert {_nice(p) for p in after} == {0}

@@ -344,10 +344,10 @@ def _run(job: Job) -> Answer:
         probe = (None if ticket.heavy or not s.light_seconds else
                  s.light_seconds * (0.2 if ticket.short else 1.0))
         answer = app.pool.run(job, s.query_timeout, deadline=ticket.deadline, probe=probe,
-                              on_probe=lambda: admission.promote(ticket))
+                              on_probe=lambda: admission.promote(ticket), heavy=ticket.heavy)
         if answer is None:  # heavy, and no heavy slot free: queued, then run again
             admission.requeue(ticket)
-            answer = app.pool.run(job, s.query_timeout, deadline=ticket.deadline)
+            answer = app.pool.run(job, s.query_timeout, deadline=ticket.deadline, heavy=True)
     finally:
         heavy = ticket.heavy_since is not None
         admission.release(ticket)
