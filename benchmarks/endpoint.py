@@ -10,7 +10,7 @@ it. Its store is loaded from the release's `mgkg.trig` into a temporary director
 served with `--union-default-graph`, the nearest to mgkg's merged default graph (the
 light queries name one entity, so the two answer the same rows).
 
-Three servers are measured one after another, each alone on the machine:
+Three servers run side by side (idle but for the one being measured):
 
 - `mgkg`: `kg serve` as shipped (answer cache on: a repeated query is answered from the
   event loop, kg.endpoint.fastpath);
@@ -18,7 +18,9 @@ Three servers are measured one after another, each alone on the machine:
 - `oxigraph`: `oxigraph serve-read-only`.
 
 For each: light-query throughput at each concurrency (wrk when installed, else the
-Python client; keep-alive; the three light queries below in turn), the server's CPU per
+Python client; keep-alive; the three light queries below in turn; the servers take turns
+in several short rounds and the median round is reported, so that the machine's other
+load, which on a shared machine changes by the second, falls on all alike), the server's CPU per
 request (its whole process tree, from /proc), p99 of a light query at concurrency 1
 while another client (another loopback address, as a second user would be) loops a
 heavy query, and the memory of the serving processes once loaded (RSS summed over the
@@ -151,25 +153,44 @@ def light_under_heavy(port: int, endpoint: str, seconds: float) -> dict:
             "max_ms": round(times[-1] * 1000, 3) if times else None, "heavy": heavy}
 
 
-def measure_server(server, endpoint: str, seconds: float, concurrency: list[int],
-                   tool: str) -> dict:
-    """Warm up, then each concurrency with the CPU the server's tree spent on it."""
+def _one_run(server, endpoint: str, seconds: float, c: int, tool: str) -> dict:
     pid = server.proc.pid
-    load(server.port, LIGHT, 1, 1, tool, endpoint)  # warm: caches, lazy paths
-    out: dict = {"startup_s": round(server.startup_s, 3), "light": {}}
-    for c in concurrency:
-        before = tree_cpu(pid)
-        result = load(server.port, LIGHT, seconds, c, tool, endpoint)
-        after = tree_cpu(pid)
-        cpu = sum(after.values()) - sum(before.values())
-        n = max(1, result["requests"])
-        out["light"][str(c)] = {
-            "rps": round(result["rps"], 1), "requests": result["requests"],
-            "errors": result["errors"], "p50_ms": round(result["p50_ms"], 3),
-            "p99_ms": round(result["p99_ms"], 3), "cpu_ms_per_request": round(cpu / n * 1000, 4),
-            "tool": result["tool"]}
-    out["memory"] = _memory(pid)
-    out["under_heavy"] = light_under_heavy(server.port, endpoint, max(2.0, seconds))
+    before = tree_cpu(pid)
+    result = load(server.port, LIGHT, seconds, c, tool, endpoint)
+    after = tree_cpu(pid)
+    result["cpu_s"] = sum(after.values()) - sum(before.values())
+    return result
+
+
+def measure_servers(servers: dict, seconds: float, concurrency: list[int], tool: str,
+                    rounds: int) -> dict:
+    """Every (server, concurrency) run `rounds` times, the servers taking turns within
+    each round, so a change in the machine's other load falls on all of them alike; the
+    median run's req/s and latencies are reported, CPU per request over all runs."""
+    for server, endpoint in servers.values():
+        load(server.port, LIGHT, 1, 1, tool, endpoint)  # warm: caches, lazy paths
+    runs: dict = {name: {c: [] for c in concurrency} for name in servers}
+    for _ in range(rounds):
+        for c in concurrency:
+            for name, (server, endpoint) in servers.items():
+                runs[name][c].append(_one_run(server, endpoint, seconds / rounds, c, tool))
+    out: dict = {}
+    for name, (server, _endpoint) in servers.items():
+        light = {}
+        for c in concurrency:
+            done = sorted(runs[name][c], key=lambda r: r["rps"])
+            mid = done[len(done) // 2]
+            n = max(1, sum(r["requests"] for r in done))
+            light[str(c)] = {
+                "rps": round(mid["rps"], 1), "rps_runs": [round(r["rps"], 1) for r in done],
+                "requests": n, "errors": sum(r["errors"] for r in done),
+                "p50_ms": round(mid["p50_ms"], 3), "p99_ms": round(mid["p99_ms"], 3),
+                "cpu_ms_per_request": round(sum(r["cpu_s"] for r in done) / n * 1000, 4),
+                "tool": mid["tool"]}
+        out[name] = {"startup_s": round(server.startup_s, 3), "light": light,
+                     "memory": _memory(server.proc.pid)}
+    for name, (server, endpoint) in servers.items():
+        out[name]["under_heavy"] = light_under_heavy(server.port, endpoint, max(2.0, seconds))
     return out
 
 
@@ -206,14 +227,15 @@ def _targets(name: str, mine: dict, ratios: dict, concurrency: list[int]) -> lis
 
 def measure(dist: Path, root: Path | None = None, seconds: float = 3.0,
             concurrency: tuple[int, ...] = (1, 4, 16), tool: str = "auto",
-            install: bool = False, nocache: bool = True) -> dict:
+            install: bool = False, nocache: bool = True, rounds: int = 3) -> dict:
     """Run the comparison; returns the JSON-able result (no absolute paths in it)."""
     dist = Path(dist).resolve()
     root = Path(root).resolve() if root else dist.parent
     cli = oxigraph_cli(install)
     version = subprocess.run([cli, "--version"], capture_output=True, text=True).stdout.strip()
     levels = list(concurrency)
-    servers: dict = {}
+    load_start = round(os.getloadavg()[0], 2)
+    started_servers: dict = {}
     with tempfile.TemporaryDirectory(prefix="mgkg-endpoint-") as tmp:
         started = time.perf_counter()
         subprocess.run([cli, "load", "--location", f"{tmp}/ox", "--file",
@@ -221,32 +243,33 @@ def measure(dist: Path, root: Path | None = None, seconds: float = 3.0,
         load_s = time.perf_counter() - started
         variants = {"mgkg": [], **({"mgkg-nocache": ["--answer-cache-mb", "0"]} if nocache
                                    else {})}
-        for name, extra in variants.items():
-            port = free_port()
-            cmd = [sys.executable, "-m", "kg.cli", "--root", str(root), "serve", "--host",
-                   "127.0.0.1", "--port", str(port), "--dist", str(dist), *extra]
-            server = start_server(cmd, port, Path(tmp) / f"{name}.log")
-            try:
-                servers[name] = measure_server(server, "/sparql", seconds, levels, tool)
-            finally:
-                server.stop()
-        port = free_port()
-        cmd = [cli, "serve-read-only", "--location", f"{tmp}/ox", "--bind",
-               f"127.0.0.1:{port}", "--union-default-graph"]
-        server = start_server(cmd, port, Path(tmp) / "oxigraph.log",
-                              ready_path="/query?query=ASK%7B%7D")
         try:
-            servers["oxigraph"] = measure_server(server, "/query", seconds, levels, tool)
+            for name, extra in variants.items():
+                port = free_port()
+                cmd = [sys.executable, "-m", "kg.cli", "--root", str(root), "serve", "--host",
+                       "127.0.0.1", "--port", str(port), "--dist", str(dist), *extra]
+                started_servers[name] = (start_server(cmd, port, Path(tmp) / f"{name}.log"),
+                                         "/sparql")
+            port = free_port()
+            cmd = [cli, "serve-read-only", "--location", f"{tmp}/ox", "--bind",
+                   f"127.0.0.1:{port}", "--union-default-graph"]
+            started_servers["oxigraph"] = (start_server(
+                cmd, port, Path(tmp) / "oxigraph.log", ready_path="/query?query=ASK%7B%7D"),
+                "/query")
+            servers = measure_servers(started_servers, seconds, levels, tool, rounds)
             servers["oxigraph"]["load_s"] = round(load_s, 3)
         finally:
-            server.stop()
+            for server, _ in started_servers.values():
+                server.stop()
     ratios = {name: _ratios(servers[name], servers["oxigraph"], levels)
               for name in servers if name != "oxigraph"}
     targets = [t for name in ratios for t in _targets(name, servers[name], ratios[name], levels)]
     return {"schema": SCHEMA, "release": _release(dist), "oxigraph": version,
-            "machine": {"cpus": len(os.sched_getaffinity(0)), "python": platform.python_version(),
-                        "load_avg_start": round(os.getloadavg()[0], 2)},
-            "seconds": seconds, "concurrency": levels, "light_queries": LIGHT, "heavy_query": HEAVY,
+            "machine": {"cpus": len(os.sched_getaffinity(0)),
+                        "python": platform.python_version(), "load_avg_start": load_start,
+                        "load_avg_end": round(os.getloadavg()[0], 2)},
+            "seconds": seconds, "rounds": rounds, "concurrency": levels,
+            "light_queries": LIGHT, "heavy_query": HEAVY,
             "servers": servers, "ratios": ratios, "targets": targets}
 
 
@@ -264,8 +287,10 @@ def render(result: dict) -> str:
     levels = result["concurrency"]
     cpus = result["machine"]["cpus"]
     lines = [f"Release {result['release']}, {result['oxigraph']}, {cpus} CPUs, "
-             f"load average {result['machine']['load_avg_start']} at start, "
-             f"{result['seconds']:g} s per run.", "",
+             f"load average {result['machine']['load_avg_start']} at start and "
+             f"{result['machine']['load_avg_end']} at the end, {result['seconds']:g} s of "
+             f"load per server and concurrency in {result['rounds']} rounds (median shown).",
+             "",
              "| server | " + " | ".join(f"c={c} req/s" for c in levels) + " | "
              + " | ".join(f"c={c} CPU ms/req" for c in levels)
              + " | p99 light under heavy ms | RSS MB | PSS MB |",
@@ -288,12 +313,15 @@ def main() -> None:
     ap.add_argument("--real", action="store_true", help="the project's own release (dist/)")
     ap.add_argument("--root", default=".", help="project root (default .)")
     ap.add_argument("--dist", help="release directory (default ROOT/dist)")
-    ap.add_argument("--seconds", type=float, default=3.0, help="each load run (3)")
+    ap.add_argument("--seconds", type=float, default=6.0,
+                    help="load per server and concurrency, split over the rounds (6)")
+    ap.add_argument("--rounds", type=int, default=3, help="turns the servers take (3)")
     ap.add_argument("--concurrency", default="1,4,16")
     ap.add_argument("--loadgen", default="auto", choices=["auto", "wrk", "python"])
     ap.add_argument("--install", action="store_true", help="pip install oxigraph if absent")
     ap.add_argument("--no-nocache", action="store_true", help="skip the cache-off variant")
     ap.add_argument("--json", help="write the result here")
+    ap.add_argument("--md", help="write the Markdown summary here")
     args = ap.parse_args()
     root = Path(args.root).resolve()
     dist = Path(args.dist) if args.dist else root / "dist"
@@ -301,10 +329,12 @@ def main() -> None:
         raise SystemExit(f"no release at {dist}: run `kg build` first")
     result = measure(dist, root, args.seconds,
                      tuple(int(c) for c in args.concurrency.split(",")), args.loadgen,
-                     args.install, not args.no_nocache)
+                     args.install, not args.no_nocache, args.rounds)
     print(render(result))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
+    if args.md:
+        Path(args.md).write_text(render(result) + "\n")
 
 
 if __name__ == "__main__":
