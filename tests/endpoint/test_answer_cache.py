@@ -262,3 +262,31 @@ def test_a_heavy_query_yields_the_cpu_and_its_worker_is_replaced(mini_settings):
         after = children(zygote)
         assert len(after) == 2 and not lowered & after  # replaced once it had answered
         assert {_nice(p) for p in after} == {0}
+
+
+def test_a_cached_answer_the_client_does_not_read_is_cut_at_request_timeout(mini_settings):
+    """A hit is written from the event loop with no thread waiting on it, so nothing but
+    the deadline would end a connection whose client stops reading a large answer."""
+    big = "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c } LIMIT 30000"
+    with serving(mini_settings, "--max-rows", "30000", "--answer-cache-mb", "400",
+                 "--request-timeout", "5", "--timeout", "60") as s:
+        path = sparql_path(big)
+        status, headers, body = keep_alive(s, path, JSON)
+        assert status == 200 and headers["x-mgkg-cache"] == "miss"
+        assert len(body) > 8_000_000  # far more than the sockets' buffers hold
+        with socket.create_connection(("127.0.0.1", s.port), timeout=10) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nAccept: "
+                         f"application/sparql-results+json\r\n\r\n".encode())
+            time.sleep(7)  # the deadline (5 s) and the next maintenance pass
+            got = 0
+            try:
+                while True:
+                    chunk = sock.recv(1 << 20)
+                    if not chunk:
+                        break
+                    got += len(chunk)
+            except (ConnectionResetError, TimeoutError):
+                pass
+        assert "cache=hit" in s.output()
+        assert got < len(body), "the whole answer was sent to a client that did not read"
