@@ -225,7 +225,7 @@ def _targets(name: str, mine: dict, ratios: dict, concurrency: list[int]) -> lis
     ]
 
 
-def measure(dist: Path, root: Path | None = None, seconds: float = 3.0,
+def measure(dist: Path, root: Path | None = None, seconds: float = 6.0,
             concurrency: tuple[int, ...] = (1, 4, 16), tool: str = "auto",
             install: bool = False, nocache: bool = True, rounds: int = 3) -> dict:
     """Run the comparison; returns the JSON-able result (no absolute paths in it)."""
