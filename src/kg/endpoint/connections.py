@@ -250,7 +250,10 @@ class GuardedServer(TcpWSGIServer):
             if reason is None:
                 continue
             self._refused(reason)
-            if reason == "linger" or channel.requests:
+            # Output a client will not read is never flushed, so waiting to close after
+            # it (will_close) would wait for that client: close at once.
+            if reason == "linger" or channel.requests or (
+                    reason == "request_timeout" and channel.total_outbufs_len):
                 channel.kg_refused = False
                 channel.kg_linger = None
                 channel.handle_close()
