@@ -76,7 +76,7 @@ def free_port() -> int:
 
 
 def query_path(text: str, endpoint: str = "/sparql") -> str:
-    """The GET path of a query; `endpoint` is another server's (Oxigraph's: /query)."""
+    """The GET path of a query; `endpoint` is "/query" for Oxigraph's own server."""
     return endpoint + "?" + urllib.parse.urlencode({"query": text})
 
 
@@ -107,7 +107,8 @@ class Server:
         return self.proc.returncode
 
 
-def start_server(cmd: list[str], port: int, log: Path, timeout: float = 120) -> Server:
+def start_server(cmd: list[str], port: int, log: Path, timeout: float = 120,
+                 ready_path: str = "/healthz") -> Server:
     """Spawn a server and wait until /healthz answers 200; the time that takes is the
     startup time (polled every 10 ms)."""
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -115,7 +116,7 @@ def start_server(cmd: list[str], port: int, log: Path, timeout: float = 120) -> 
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
     err.close()
-    url = f"http://127.0.0.1:{port}/healthz"
+    url = f"http://127.0.0.1:{port}{ready_path}"
     while time.perf_counter() - start < timeout:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited with {proc.returncode}: "

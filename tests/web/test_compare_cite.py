@@ -201,6 +201,11 @@ def test_things_sources_and_the_data_set_are_citable(real_server, fact, iri):
         assert sha in body["formats"]["text"]
     page = http("GET", real_server + f"/cite?iri={quote(iri)}", headers={"Accept": "text/html"})
     assert page.status == 200 and page.text.count('class="copy"') == 4
+    downloads = re.findall(r'href="(/cite\?[^"]+)" type="([^"]+)">download', page.text)
+    assert len(downloads) == 4
+    for href, media in downloads:  # each format's own link serves that format
+        r = http("GET", real_server + href.replace("&amp;", "&"))
+        assert r.status == 200 and r.type == media, href
 
 
 def test_the_data_set_page_says_cite_as(real_server, fact):

@@ -150,3 +150,28 @@ def test_a_release_without_an_index_says_so(mini_settings, tmp_path):
         assert page.status == 503 and "Search is not available" in page.text
         assert "kg build" in page.text
         assert http("GET", base + "/doc/id/iom").status == 200  # the rest still serves
+
+
+def test_a_release_swapped_in_live_is_searched_with_its_own_index(tmp_path):
+    import time
+
+    from kg.release.build import build
+
+    from ..conftest import make_project, serving
+
+    settings = make_project(tmp_path / "p")
+    build(settings)
+    data = next((settings.root / "data").glob("*.ttl"))
+    with serving(settings, "--reload-interval", "0.3") as s:
+        old = http("GET", s.base + "/healthz").json()["release"]
+        assert find(s.base, q="Zqvmarker")["total"] == 0
+        data.write_text(data.read_text(encoding="utf-8").replace(
+            'skos:altLabel "IOM"@en', 'skos:altLabel "IOM Zqvmarker"@en'), encoding="utf-8")
+        build(settings)
+        deadline = time.monotonic() + 20
+        while http("GET", s.base + "/healthz").json()["release"] == old:
+            assert time.monotonic() < deadline, "the new release was not picked up"
+            time.sleep(0.1)
+        body = find(s.base, q="Zqvmarker")
+        assert body["total"] == 1
+        assert body["results"][0]["thing"]["iri"] == "https://w3id.org/mgkg/id/iom"

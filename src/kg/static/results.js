@@ -347,6 +347,13 @@
         }
         if (e.support) cap.appendChild(el("span", { "class": "badge support" }, e.support));
         if (e.according_to && e.according_to.length) cap.appendChild(el("span", { "class": "badge according" }, "according to " + e.according_to.join(", ")));
+        if (e.cite_href) {
+          /* The answer's evidence, citable where it is shown (static/cite.js opens the dialog). */
+          cap.appendChild(document.createTextNode(" · "));
+          var c = el("a", { "class": "cite", "data-cite": "" }, "cite");
+          c.href = root + e.cite_href;
+          cap.appendChild(c);
+        }
         fig.appendChild(cap);
         li.appendChild(fig);
       });

@@ -256,4 +256,4 @@ def cite_route() -> Response:
         resp.headers["Content-Disposition"] = f'inline; filename="{c.key}.{ext}"'
         return resp
     return html("cite.html", c=c, formats=all_formats(c), names=FORMATS,
-                here=cite_href(fact, iri if not fact else None))
+                cite_url=cite_href(fact, iri if not fact else None))
