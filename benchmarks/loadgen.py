@@ -289,6 +289,22 @@ def load(port: int, texts: list[str], seconds: float, concurrency: int, tool: st
 
 # ------------------------------------------------------------------ no HTTP
 
+def load_with_cpu(server: Server, texts: list[str], seconds: float, concurrency: int,
+                  tool: str = "auto", endpoint: str = "/sparql") -> dict:
+    """A load() run with the server's CPU per request (its process tree: the HTTP server
+    and its query workers) and the load generator's: what bounds throughput on a machine
+    with few CPUs."""
+    before, client = tree_cpu(server.proc.pid), client_cpu()
+    run = load(server.port, texts, seconds, concurrency, tool, endpoint)
+    after = tree_cpu(server.proc.pid)
+    n = max(1, run["requests"])
+    run["cpu_ms_per_request"] = {
+        "http_server": (after["server"] - before["server"]) * 1000 / n,
+        "query_workers": (after["workers"] - before["workers"]) * 1000 / n,
+        "load_generator": (client_cpu() - client) * 1000 / n}
+    return run
+
+
 def in_process_rate(store, texts: list[str], seconds: float, threads: int, limits) -> dict:
     """evaluate() (query + negotiation + serialization, what a query worker does) from
     `threads` threads on one store: the endpoint's throughput if HTTP cost nothing."""

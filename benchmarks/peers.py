@@ -1,7 +1,8 @@
 """The peers mgkg's endpoint is measured against in the same run: Oxigraph's own server
 (`oxigraph serve-read-only`, PyPI package `oxigraph`, the same engine mgkg embeds), plus
 what every server is measured with here: memory of its process tree, and the latency of
-a light query while a heavy one runs.
+a light query while a heavy one runs. The one module for the peer: endpoint.py and run.py
+both start, load and measure it through these functions.
 
 The peer serves the same release the same way: mgkg.trig (plus the VoID and summary
 graphs) loaded into a store on disk, and the union of the named graphs copied into the
@@ -32,17 +33,24 @@ GRAPH = "https://w3id.org/mgkg/graph/"
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
-def oxigraph_cli() -> str:
-    """The `oxigraph` command: on PATH, beside this Python, or installed now from PyPI
-    into this environment (the benchmark's own setup; the package is in the `bench` extra
-    of pyproject.toml)."""
+def _found(here: Path) -> str | None:
+    return shutil.which("oxigraph") or (str(here) if here.is_file() else None)
+
+
+def oxigraph_cli(install: bool = True) -> str:
+    """The `oxigraph` command: on PATH, beside this Python, or (with `install`) installed
+    now from PyPI into this environment (the benchmark's own setup; the package is in the
+    `bench` extra of pyproject.toml)."""
     here = Path(sys.executable).parent / "oxigraph"
-    found = shutil.which("oxigraph") or (str(here) if here.is_file() else None)
+    found = _found(here)
     if found:
         return found
+    if not install:
+        raise SystemExit("the oxigraph CLI is not installed: pip install oxigraph "
+                         "(or run with --install)")
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", OXIGRAPH_PACKAGE],
                    check=True, timeout=600)
-    found = shutil.which("oxigraph") or (str(here) if here.is_file() else None)
+    found = _found(here)
     if not found:
         raise RuntimeError(f"pip installed {OXIGRAPH_PACKAGE} but no `oxigraph` command appeared")
     return found
@@ -77,47 +85,18 @@ def load_oxigraph(cli: str, dist: Path, location: Path) -> float:
     return time.perf_counter() - start
 
 
-class OxigraphServer:
-    """`oxigraph serve-read-only` on 127.0.0.1 over a loaded store."""
+#: Where Oxigraph's server answers queries (mgkg's is /sparql).
+OXIGRAPH_PATH = "/query"
+OXIGRAPH_COMMAND = "oxigraph serve-read-only --location STORE --bind 127.0.0.1:PORT"
 
-    path = "/query"
 
-    def __init__(self, cli: str, location: Path, log: Path, timeout: float = 120):
-        self.port = loadgen.free_port()
-        log.parent.mkdir(parents=True, exist_ok=True)
-        err = open(log, "wb")  # noqa: SIM115 - the server writes to it until stopped
-        start = time.perf_counter()
-        self.proc = subprocess.Popen(
-            [cli, "serve-read-only", "--location", str(location), "--bind",
-             f"127.0.0.1:{self.port}", "--timeout-s", "60"],
-            stdout=subprocess.DEVNULL, stderr=err)
-        err.close()
-        url = f"http://127.0.0.1:{self.port}{self.path}?" + urllib.parse.urlencode(
-            {"query": "ASK {}"})
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"oxigraph exited: {log.read_text(errors='replace')[-2000:]}")
-            try:
-                with urllib.request.urlopen(url, timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.perf_counter() - start > timeout:
-                self.stop()
-                raise RuntimeError("oxigraph serve did not answer")
-            time.sleep(0.01)
-        self.startup_s = time.perf_counter() - start
-
-    def stop(self) -> int | None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return self.proc.returncode
+def start_oxigraph(cli: str, location: Path, log: Path) -> loadgen.Server:
+    """`oxigraph serve-read-only` on 127.0.0.1 over a loaded store, started and waited for
+    as `kg serve` is (loadgen.start_server), so their startup times compare."""
+    port = loadgen.free_port()
+    cmd = [cli, "serve-read-only", "--location", str(location), "--bind",
+           f"127.0.0.1:{port}", "--timeout-s", "10"]  # kg serve's query_timeout
+    return loadgen.start_server(cmd, port, log, ready_path=OXIGRAPH_PATH + "?query=ASK%7B%7D")
 
 
 # ------------------------------------------------------------------ memory
@@ -143,51 +122,65 @@ def tree_memory_mb(pid: int) -> dict[str, float]:
     rss = pss = 0.0
     for p in tree:
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    rss += int(line.split()[1]) / 1024
             for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1]) / 1024
+                elif line.startswith("Pss:"):
                     pss += int(line.split()[1]) / 1024
         except OSError:
             continue
-    return {"rss_mb": rss, "pss_mb": pss, "processes": len(tree)}
+    return {"rss_mb": round(rss, 1), "pss_mb": round(pss, 1), "processes": len(tree)}
 
 
 # ------------------------------------------------------------------ light under heavy
 
-def _heavy_loop(port: int, path: str, text: str, until: float) -> None:
+def _heavy_loop(port: int, path: str, text: str, until: float, answers) -> None:
+    """One client on 127.0.0.2 (a second user) looping the heavy query, its text varied
+    so that no answer cache serves it."""
     import http.client
 
-    q = path + "?" + urllib.parse.urlencode({"query": text})
+    i = 0
     while time.monotonic() < until:
+        i += 1
+        q = path + "?" + urllib.parse.urlencode({"query": f"{text} # heavy {os.getpid()}-{i}"})
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=70)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=70,
+                                              source_address=("127.0.0.2", 0))
             conn.request("GET", q, headers=loadgen.ACCEPT)
             conn.getresponse().read()
             conn.close()
+            answers.value += 1
         except OSError:
             time.sleep(0.05)
 
 
-def light_under_heavy(port: int, path: str, seconds: float, heavy: str = HEAVY,
-                      light: str = "ASK { mgr:iom a mg:IntergovernmentalOrganization }",
-                      wrap=lambda t: t) -> dict:
-    """Sequential light queries (each text made unique by a comment, so no answer cache
-    serves it) while one client loops a heavy query; latency p50 / p99 and failures."""
+def light_under_heavy(port: int, path: str, seconds: float, light: list[str],
+                      repeat: bool, heavy: str = HEAVY, wrap=lambda t: t) -> dict:
+    """Light queries one after another from 127.0.0.1 while another client loops a heavy
+    query; latency p50 / p99 / max and failures.
+
+    `repeat`: the light texts are sent as they are, in turn, so an answer cache serves
+    them after the first time (what a repeated question costs); otherwise each text is
+    made unique by a comment, so every request is evaluated (what the engine path costs).
+    """
     import http.client
 
     until = time.monotonic() + seconds
-    heavy_proc = mp.get_context("fork").Process(
-        target=_heavy_loop, args=(port, path, wrap(heavy), until + 1))
+    ctx = mp.get_context("fork")
+    answers = ctx.Value("i", 0)
+    heavy_proc = ctx.Process(target=_heavy_loop,
+                             args=(port, path, wrap(heavy), until + 1, answers))
     heavy_proc.start()
-    time.sleep(0.3)  # the heavy query is running before the first light one
+    time.sleep(0.5)  # the heavy query is running before the first light one
     lat, failures, n = [], 0, 0
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         while time.monotonic() < until:
+            text = light[n % len(light)]
             n += 1
-            q = path + "?" + urllib.parse.urlencode({"query": wrap(f"{light} # {os.getpid()}-{n}")})
+            if not repeat:
+                text = f"{text} # {os.getpid()}-{n}"
+            q = path + "?" + urllib.parse.urlencode({"query": wrap(text)})
             t = time.perf_counter()
             try:
                 conn.request("GET", q, headers=loadgen.ACCEPT)
@@ -201,7 +194,6 @@ def light_under_heavy(port: int, path: str, seconds: float, heavy: str = HEAVY,
                 failures += 1
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            time.sleep(0.01)
     finally:
         conn.close()
         heavy_proc.terminate()  # its query may still run: the server's limit stops it
@@ -210,59 +202,46 @@ def light_under_heavy(port: int, path: str, seconds: float, heavy: str = HEAVY,
             heavy_proc.kill()
             heavy_proc.join()
     lat.sort()
-    return {"requests": n, "failures": failures, "seconds": seconds,
-            "p50_ms": statistics.median(lat) * 1000 if lat else None,
-            "p99_ms": percentile(lat, 99) * 1000 if lat else None}
-
-
+    return {"repeat": repeat, "requests": n, "failures": failures, "seconds": seconds,
+            "heavy_answers": answers.value,
+            "p50_ms": round(statistics.median(lat) * 1000, 3) if lat else None,
+            "p99_ms": round(percentile(lat, 99) * 1000, 3) if lat else None,
+            "max_ms": round(lat[-1] * 1000, 3) if lat else None}
 
 
 # ------------------------------------------------------------------ the peer's stage
 
 def oxigraph_stage(dist: Path, tmp: Path, light: list[str], queries: dict[str, str],
                    args) -> dict:
-    """Oxigraph's server on the same release: per-query latency at c=1, throughput at
-    each concurrency with its CPU per request, memory, and light-under-heavy, measured
-    exactly as endpoint_stage measures `kg serve`."""
+    """Oxigraph's server on the same release: per-query latency at c=1 and throughput of
+    the competency mix with its CPU per request, measured as run.endpoint_stage measures
+    `kg serve`. Light-query throughput, memory and light-under-heavy of both servers are
+    endpoint.measure()'s (the servers taking turns), not measured again here."""
     cli = oxigraph_cli()
     location = tmp / "oxigraph-store"
     out: dict = {"version": oxigraph_version(cli), "per_query": {}, "load": {}}
     out["load_s"] = load_oxigraph(cli, dist, location)
-    server = OxigraphServer(cli, location, tmp / "oxigraph-serve.log")
-    path = OxigraphServer.path
+    server = start_oxigraph(cli, location, tmp / "oxigraph-serve.log")
     try:
         out["startup_s"] = server.startup_s
-        out["command"] = "oxigraph serve-read-only --location STORE --bind 127.0.0.1:PORT"
+        out["command"] = OXIGRAPH_COMMAND
         for name, text in [(f"light-{i + 1}", t) for i, t in enumerate(light)] + \
                 list(queries.items()):
             times, statuses, _ = loadgen.http_latencies(server.port, prefixed(text),
-                                                        args.http_reps, args.budget, path)
+                                                        args.http_reps, args.budget,
+                                                        OXIGRAPH_PATH)
             out["per_query"][name] = {**summary_ms(times),
                                       "statuses": {str(k): v for k, v in statuses.items()}}
-        for mix, texts in (("light", light), ("competency", list(queries.values()))):
-            if not texts:
-                continue
-            out["load"][mix] = {}
-            for c in args.concurrency:
-                before = loadgen.tree_cpu(server.proc.pid)
-                client = loadgen.client_cpu()
-                run = loadgen.load(server.port, [prefixed(t) for t in texts], args.seconds, c,
-                                   args.loadgen, path)
-                after = loadgen.tree_cpu(server.proc.pid)
-                n = max(1, run["requests"])
-                run["cpu_ms_per_request"] = {
-                    "http_server": (after["server"] - before["server"]) * 1000 / n,
-                    "query_workers": (after["workers"] - before["workers"]) * 1000 / n,
-                    "load_generator": (loadgen.client_cpu() - client) * 1000 / n}
-                out["load"][mix][str(c)] = run
-        out["memory"] = tree_memory_mb(server.proc.pid)
-        out["light_under_heavy"] = light_under_heavy(server.port, path, args.heavy_seconds,
-                                                     wrap=prefixed)
+        if queries:
+            out["load"]["competency"] = {
+                str(c): loadgen.load_with_cpu(server, [prefixed(t) for t in queries.values()],
+                                              args.seconds, c, args.loadgen, OXIGRAPH_PATH)
+                for c in args.concurrency}
     finally:
         out["exit_code"] = server.stop()
         shutil.rmtree(location, ignore_errors=True)
     return out
 
 
-__all__ = ["OxigraphServer", "oxigraph_cli", "load_oxigraph", "prefixed", "tree_memory_mb",
-           "light_under_heavy", "oxigraph_stage", "HEAVY"]
+__all__ = ["start_oxigraph", "oxigraph_cli", "oxigraph_version", "load_oxigraph", "prefixed",
+           "tree_memory_mb", "light_under_heavy", "oxigraph_stage", "HEAVY", "OXIGRAPH_PATH"]

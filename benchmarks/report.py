@@ -90,10 +90,23 @@ def disturbed(results: dict) -> tuple[bool, str]:
 
 # ------------------------------------------------------------------ targets
 
-def light_rps(g: dict, peer: bool = False) -> dict[str, float]:
-    """Light-query req/s per concurrency, of `kg serve` or of the oxigraph serve peer."""
-    ep = g.get("oxigraph_serve" if peer else "endpoint") or {}
-    return {c: r["rps"] for c, r in (ep.get("load", {}).get("light") or {}).items()
+#: The two readings of each endpoint target (endpoint.MODES): which kg serve of the
+#: comparison, and which light-under-heavy run.
+MODES = {"repeated": ("repeated queries (answer cache)", "mgkg"),
+         "evaluated": ("every request evaluated (cache off / unique texts)", "mgkg-nocache")}
+
+
+def _compared(g: dict | None, server: str) -> dict:
+    """One server of the graph's endpoint.measure() comparison ({} if not run)."""
+    servers = ((g or {}).get("compare") or {}).get("servers") or {}
+    return servers.get(server) or (servers.get("mgkg") if server == "mgkg-nocache" else None) \
+        or {}
+
+
+def light_rps(g: dict, server: str = "mgkg") -> dict[str, float]:
+    """Light-query req/s per concurrency (median round) of one compared server: `mgkg`,
+    `mgkg-nocache` or `oxigraph`."""
+    return {c: r["rps"] for c, r in (_compared(g, server).get("light") or {}).items()
             if r.get("rps")}
 
 
@@ -119,22 +132,27 @@ def peer_ratios(g: dict) -> dict:
             (_median_of(e.get("rdflib")) or 0) / (_median_of(e.get("oxigraph")) or float("inf"))
             for e in entries]),
     }
-    mine, theirs = light_rps(g), light_rps(g, peer=True)
-    out["light_rps"] = {c: {"mgkg": mine.get(c), "oxigraph_serve": theirs.get(c),
-                            "ratio": mine[c] / theirs[c] if c in mine and c in theirs else None}
-                        for c in sorted(set(mine) | set(theirs), key=int)}
+    theirs = light_rps(g, "oxigraph")
+    out["light_rps"] = {}
+    for server in ("mgkg", "mgkg-nocache"):
+        mine = light_rps(g, server)
+        for c in sorted(set(mine) | set(theirs), key=int):
+            row = out["light_rps"].setdefault(c, {"oxigraph_serve": theirs.get(c)})
+            row[server] = mine.get(c)
+            row[f"{server}_ratio"] = mine[c] / theirs[c] if c in mine and c in theirs else None
 
-    def cpu(ep: dict) -> dict:
-        return {c: sum(r.get("cpu_ms_per_request", {}).get(k, 0)
-                       for k in ("http_server", "query_workers"))
-                for c, r in (ep.get("load", {}).get("light") or {}).items()}
+    def cpu(server: str) -> dict:
+        return {c: r.get("cpu_ms_per_request")
+                for c, r in (_compared(g, server).get("light") or {}).items()}
 
-    out["cpu_ms_per_light_request"] = {"mgkg": cpu(g.get("endpoint") or {}),
-                                       "oxigraph_serve": cpu(g.get("oxigraph_serve") or {})}
-    mem = ((g.get("endpoint") or {}).get("memory") or {}).get("rss_mb")
-    ox_mem = ((g.get("oxigraph_serve") or {}).get("memory") or {}).get("rss_mb")
-    out["rss_mb"] = {"mgkg": mem, "oxigraph_serve": ox_mem,
-                     "ratio": mem / ox_mem if mem and ox_mem else None}
+    out["cpu_ms_per_light_request"] = {"mgkg": cpu("mgkg"), "mgkg-nocache": cpu("mgkg-nocache"),
+                                       "oxigraph_serve": cpu("oxigraph")}
+    ox_mem = (_compared(g, "oxigraph").get("memory") or {}).get("rss_mb")
+    out["rss_mb"] = {"oxigraph_serve": ox_mem}
+    for server in ("mgkg", "mgkg-nocache"):
+        mem = (_compared(g, server).get("memory") or {}).get("rss_mb")
+        out["rss_mb"][server] = mem
+        out["rss_mb"][f"{server}_ratio"] = mem / ox_mem if mem and ox_mem else None
     return out
 
 
@@ -144,6 +162,8 @@ def targets(results: dict) -> list[dict]:
     def add(key, graph, measured, limit, unit, met, bound="", higher_is_better=False,
             ratio=None):
         row = {"target": key, "what": TARGETS[key], "graph": graph, "measured": measured,
+               # an endpoint target's reading (answer cache / every request evaluated):
+               "mode_label": "",
                "limit": limit, "unit": unit, "met": met, "bound": bound}
         if ratio is not None:
             row["ratio"] = ratio
@@ -151,6 +171,7 @@ def targets(results: dict) -> list[dict]:
             row["missed_by"] = (limit - measured) if higher_is_better else (measured - limit)
         out.append(row)
 
+    add.rows = out
     def build_steps(b: dict) -> str:
         steps = sorted(b.get("steps", {}).items(), key=lambda kv: -kv[1])
         top = [(k, v) for k, v in steps if k not in ("write_release",)][:4]
@@ -202,44 +223,56 @@ def targets(results: dict) -> list[dict]:
         add("queries_1m", "1M", None, 500.0, "ms", None, "the 1M graph was not run")
 
     ep_graph = real or (results["graphs"][0] if results["graphs"] else None)
-    name = ep_graph["name"] if ep_graph else "real"
-    mine, theirs = (light_rps(ep_graph), light_rps(ep_graph, True)) if ep_graph else ({}, {})
+    for mode, (label, server) in MODES.items():
+        endpoint_targets(add, ep_graph, mode, label, server)
+    return out
+
+
+def endpoint_targets(add, g: dict | None, mode: str, label: str, server: str) -> None:
+    """Issue 17's endpoint targets on one graph, read one way (MODES): each row carries
+    the mode, so a cache hit's figure is never read as the engine path's."""
+    name = g["name"] if g else "real"
+
+    def put(key, measured, limit, unit, met, bound="", **kw):
+        add(key, name, measured, limit, unit, met, bound, **kw)
+        out_row = add.rows[-1]
+        out_row.update({"mode": mode, "mode_label": label, "server": server})
+
+    mine, theirs = (light_rps(g, server), light_rps(g, "oxigraph")) if g else ({}, {})
     for c in ("1", "4", "16"):
         key = f"throughput_c{c}"
         if c in mine and c in theirs:
             share = mine[c] / theirs[c] * 100
-            add(key, name, share, 50.0, "%", share >= 50, f"{mine[c]:.0f} req/s against "
+            put(key, share, 50.0, "%", share >= 50, f"{mine[c]:.0f} req/s against "
                 f"{theirs[c]:.0f}", higher_is_better=True, ratio=share / 100)
         else:
-            add(key, name, None, 50.0, "%", None, "not measured (no oxigraph serve run?)"
-                if c in mine else "not measured")
+            put(key, None, 50.0, "%", None, "not measured (no comparison run?)")
     levels = sorted(mine, key=int)
     if len(levels) >= 2:
         steps = [mine[b] / mine[a] for a, b in zip(levels, levels[1:], strict=False)]
         worst = min(steps)
-        add("throughput_rising", name, worst * 100, 95.0, "%", worst >= 0.95,
+        put("throughput_rising", worst * 100, 95.0, "%", worst >= 0.95,
             " -> ".join(f"c={c} {mine[c]:.0f}" for c in levels) + " req/s",
             higher_is_better=True, ratio=worst)
     else:
-        add("throughput_rising", name, None, 95.0, "%", None, "not measured")
-    luh = ((ep_graph or {}).get("endpoint") or {}).get("light_under_heavy") or {}
+        put("throughput_rising", None, 95.0, "%", None, "not measured")
+    luh = (_compared(g, server).get("under_heavy") or {}).get(mode) or {}
     if luh.get("p99_ms") is not None:
         p99 = luh["p99_ms"]
-        peer = (((ep_graph or {}).get("oxigraph_serve") or {}).get("light_under_heavy")
-                or {}).get("p99_ms")
-        add("p99_under_heavy", name, p99, 20.0, "ms", p99 <= 20 and not luh.get("failures"),
-            f"{luh['requests']} light requests, {luh['failures']} failed; p50 "
-            f"{luh['p50_ms']:.1f} ms" + (f"; oxigraph serve p99 {peer:.1f} ms" if peer else ""),
-            ratio=p99 / 20)
+        peer = ((_compared(g, "oxigraph").get("under_heavy") or {}).get(mode) or {}).get("p99_ms")
+        put("p99_under_heavy", p99, 20.0, "ms", p99 <= 20 and not luh.get("failures"),
+            f"{luh['requests']} light requests ({'repeated' if luh.get('repeat') else 'unique'}"
+            f" texts), {luh['failures']} failed; p50 {luh['p50_ms']:.1f} ms"
+            + (f"; oxigraph serve p99 {peer:.1f} ms" if peer else ""), ratio=p99 / 20)
     else:
-        add("p99_under_heavy", name, None, 20.0, "ms", None, "not measured")
-    rss = peer_ratios(ep_graph)["rss_mb"] if ep_graph else {}
-    if rss.get("ratio") is not None:
-        add("rss_vs_oxigraph", name, rss["ratio"], 3.0, "x", rss["ratio"] <= 3.0,
-            f"{rss['mgkg']:.0f} MB against {rss['oxigraph_serve']:.0f} MB", ratio=rss["ratio"])
+        put("p99_under_heavy", None, 20.0, "ms", None, "not measured")
+    rss = peer_ratios(g)["rss_mb"] if g else {}
+    ratio = rss.get(f"{server}_ratio")
+    if ratio is not None:
+        put("rss_vs_oxigraph", ratio, 3.0, "x", ratio <= 3.0,
+            f"{rss[server]:.0f} MB against {rss['oxigraph_serve']:.0f} MB", ratio=ratio)
     else:
-        add("rss_vs_oxigraph", name, None, 3.0, "x", None, "not measured")
-    return out
+        put("rss_vs_oxigraph", None, 3.0, "x", None, "not measured")
 
 
 # ------------------------------------------------------------------ README table
@@ -249,9 +282,9 @@ def readme_table(results: dict) -> str:
     issue 17's targets, each met or missed with its figure."""
     lines = ["| graph | triples | build s wall (peak RSS MB) | slowest query median ms | "
              "HTTP / `oxigraph serve` (geomean, c=1) | HTTP / pyoxigraph in-process | "
-             "rdflib / pyoxigraph | light req/s c=1 / 4 / 16: mgkg vs `oxigraph serve` | "
-             "CPU ms per light request (c=16): mgkg vs oxigraph | serving RSS MB: mgkg vs "
-             "oxigraph |",
+             "rdflib / pyoxigraph | light req/s c=1 / 4 / 16: mgkg answer cache / cache off vs "
+             "`oxigraph serve` | CPU ms per light request (c=16): mgkg cache / off vs oxigraph "
+             "| serving RSS MB: mgkg cache / off vs oxigraph |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for g in results["graphs"]:
         b, q = g.get("build", {}), g.get("queries", {})
@@ -263,7 +296,8 @@ def readme_table(results: dict) -> str:
 
         def pair(c: str, rps: dict = rps) -> str:
             x = rps.get(c) or {}
-            return f"{_f(x.get('mgkg'), 0)} vs {_f(x.get('oxigraph_serve'), 0)}"
+            return (f"{_f(x.get('mgkg'), 0)} / {_f(x.get('mgkg-nocache'), 0)} vs "
+                    f"{_f(x.get('oxigraph_serve'), 0)}")
 
         cpu = r["cpu_ms_per_light_request"]
         rss = r["rss_mb"]
@@ -274,14 +308,16 @@ def readme_table(results: dict) -> str:
             f"{_ratio(r['http_vs_oxigraph_serve'])} | {_ratio(r['http_vs_in_process'])} | "
             f"{_ratio(r['rdflib_vs_pyoxigraph'])} | "
             + " / ".join(pair(c) for c in ("1", "4", "16")) + " | "
-            f"{_f(cpu['mgkg'].get('16'), 2)} vs {_f(cpu['oxigraph_serve'].get('16'), 2)} | "
-            f"{_f(rss.get('mgkg'), 0)} vs {_f(rss.get('oxigraph_serve'), 0)} |")
+            f"{_f(cpu['mgkg'].get('16'), 2)} / {_f(cpu['mgkg-nocache'].get('16'), 2)} vs "
+            f"{_f(cpu['oxigraph_serve'].get('16'), 2)} | "
+            f"{_f(rss.get('mgkg'), 0)} / {_f(rss.get('mgkg-nocache'), 0)} vs "
+            f"{_f(rss.get('oxigraph_serve'), 0)} |")
     lines += ["", "| target (issue 17) | graph | measured | limit | met |",
               "|---|---|---:|---:|:-:|"]
     for t in targets(results):
         met = {True: "met", False: "**missed**", None: "not run"}[t["met"]]
         measured = "–" if t["measured"] is None else f"{_f(t['measured'])} {t['unit']}"
-        lines.append(f"| {t['what']} | {t['graph']} | {measured} | {_f(t['limit'])} "
+        lines.append(f"| {_what(t)} | {t['graph']} | {measured} | {_f(t['limit'])} "
                      f"{t['unit']} | {met} |")
     cond = "quick run (few repetitions); " if results.get("quick") else ""
     loaded, why = disturbed(results)
@@ -297,6 +333,11 @@ def readme_table(results: dict) -> str:
                  f"{m.get('memory_gb')} GB; {command}"
                  "; details in [benchmarks/results/report.md](benchmarks/results/report.md).*")
     return "\n".join(lines) + "\n"
+
+
+def _what(t: dict) -> str:
+    """A target's text, with its reading for the endpoint targets."""
+    return t["what"] + (f" — {t['mode_label']}" if t.get("mode_label") else "")
 
 
 def _ratio(x: float | None) -> str:
@@ -348,7 +389,7 @@ def markdown(results: dict) -> str:
         extra = ""
         if t.get("missed_by") is not None:
             extra = f"missed by {_f(t['missed_by'])} {t['unit']}. "
-        out.append(f"| {t['what']} | {t['graph']} | {_f(t['measured'])} {t['unit']} | "
+        out.append(f"| {_what(t)} | {t['graph']} | {_f(t['measured'])} {t['unit']} | "
                    f"{_f(t['limit'])} {t['unit']} | {met} | {extra}{t['bound']} |")
     out += ["", "## Summary", "", readme_table(results)]
     for g in results["graphs"]:
@@ -483,18 +524,18 @@ def oxigraph_section(g: dict) -> list[str]:
     ep = g.get("endpoint") or {}
     out = ["", f"### Peer: {peer.get('version')} (`{peer.get('command')}`)", "",
            f"- store load (`oxigraph load` + union) {_f(peer.get('load_s'))} s; "
-           f"serving after {_f(peer.get('startup_s'))} s; memory "
-           f"{_f((peer.get('memory') or {}).get('rss_mb'), 0)} MB RSS "
-           f"({_f((peer.get('memory') or {}).get('pss_mb'), 0)} MB PSS) against `kg serve`'s "
-           f"{_f((ep.get('memory') or {}).get('rss_mb'), 0)} MB RSS "
-           f"({_f((ep.get('memory') or {}).get('pss_mb'), 0)} MB PSS, "
-           f"{(ep.get('memory') or {}).get('processes', '–')} processes)"]
-    for who, stage in (("kg serve", ep), ("oxigraph serve", peer)):
-        luh = stage.get("light_under_heavy") or {}
-        if luh:
-            out.append(f"- {who}, light query while a heavy one runs: p50 {_f(luh.get('p50_ms'))}"
-                       f" ms, p99 {_f(luh.get('p99_ms'))} ms, {luh.get('failures')} of "
-                       f"{luh.get('requests')} failed")
+           f"serving after {_f(peer.get('startup_s'))} s"]
+    compare = g.get("compare") or {}
+    if compare.get("servers"):
+        import endpoint  # the comparison's own Markdown: one rendering of it, not two
+
+        out += ["", "### kg serve and oxigraph serve taking turns (benchmarks/endpoint.py)", "",
+                "Light-query throughput, CPU per request, memory and light-under-heavy, read "
+                "both ways: `mgkg` (answer cache on, repeated texts) and `mgkg-nocache` "
+                "(`--answer-cache-mb 0`, unique texts: every request evaluated).", "",
+                endpoint.render(compare)]
+    elif compare:
+        out += ["", f"Comparison (endpoint.measure) failed: {compare.get('detail', '')[-300:]}"]
     out += ["", "| query | kg serve median ms | oxigraph serve median ms | ratio |",
             "|---|---:|---:|---:|"]
     for name, stat in (peer.get("per_query") or {}).items():

@@ -18,7 +18,13 @@ are that stage's own:
 4. endpoint: a real `kg serve` on 127.0.0.1: time until it serves, each query at
    concurrency 1 over HTTP (the HTTP overhead is the difference with step 3), and
    throughput with p50/p99 at concurrency 1, 4 and 16 (wrk if installed, else a Python
-   client), for the light queries and for the competency queries.
+   client) of the competency queries, and the same per query on `oxigraph serve`
+   (benchmarks/peers.py);
+5. compare: endpoint.measure(), kg serve (answer cache on), kg serve --answer-cache-mb 0
+   and `oxigraph serve` taking turns in short rounds: light-query throughput at 1, 4 and
+   16 with CPU per request (median round), serving memory, and p99 of a light query
+   while a heavy one runs, with repeated and with unique light texts. The endpoint
+   targets are read from it, each both ways (answer cache / every request evaluated).
 
 Results go to benchmarks/results/report.md and report.json (and README-table.md, the
 short table for the README); scratch projects and raw results under
@@ -43,6 +49,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench  # noqa: E402 - the benchmarks directory is not a package
+import endpoint  # noqa: E402
 import loadgen  # noqa: E402
 import peers  # noqa: E402
 import report  # noqa: E402
@@ -284,7 +291,8 @@ def _median(xs: list[float]) -> float:
 
 
 def endpoint_stage(g: dict, args, queries: dict[str, str], reps: int) -> dict:
-    """A real `kg serve`: startup, per-query latency at c=1, throughput at c=1/4/16."""
+    """A real `kg serve`: startup, per-query latency at c=1, throughput of the competency
+    mix at each concurrency (the light mix is endpoint.measure()'s, in compare_stage)."""
     out: dict = {"startup": [], "per_query": {}, "load": {}}
     cmd_base = [sys.executable, "-m", "kg.cli", "--root", g["root"]]
     if g.get("seeds"):
@@ -312,24 +320,11 @@ def endpoint_stage(g: dict, args, queries: dict[str, str], reps: int) -> dict:
                                       "statuses": {str(k): v for k, v in statuses.items()},
                                       "worker_median_ms": bench.summary_ms(worker).get(
                                           "median_ms")}
-        tool = args.loadgen
-        for mix, texts in (("light", loadgen.LIGHT), ("competency", list(queries.values()))):
-            if not texts:
-                continue
-            out["load"][mix] = {}
-            for c in args.concurrency:
-                before, client = loadgen.tree_cpu(server.proc.pid), loadgen.client_cpu()
-                run = loadgen.load(port, texts, args.seconds, c, tool)
-                after = loadgen.tree_cpu(server.proc.pid)
-                n = max(1, run["requests"])
-                # CPU per request: what bounds throughput on a machine with few CPUs
-                run["cpu_ms_per_request"] = {
-                    "http_server": (after["server"] - before["server"]) * 1000 / n,
-                    "query_workers": (after["workers"] - before["workers"]) * 1000 / n,
-                    "load_generator": (loadgen.client_cpu() - client) * 1000 / n}
-                out["load"][mix][str(c)] = run
-        out["memory"] = peers.tree_memory_mb(server.proc.pid)
-        out["light_under_heavy"] = peers.light_under_heavy(port, "/sparql", args.heavy_seconds)
+        if queries:  # light throughput, memory, light-under-heavy: endpoint.measure()
+            out["load"]["competency"] = {
+                str(c): loadgen.load_with_cpu(server, list(queries.values()), args.seconds, c,
+                                              args.loadgen)
+                for c in args.concurrency}
     finally:
         if server is not None:
             out["exit_code"] = server.stop()
@@ -452,6 +447,17 @@ def run_graph(g: dict, args, templates, settings) -> dict:
             g["oxigraph_serve"] = {"status": "failed", "detail": str(exc)[-3000:]}
         stages["oxigraph_serve"] = time.perf_counter() - t
         log(f"{g['name']}: oxigraph serve in {stages['oxigraph_serve']:.1f} s")
+        t = time.perf_counter()
+        try:
+            g["compare"] = endpoint.measure(
+                Path(g["dist"]), Path(g["root"]), args.seconds * args.rounds,
+                tuple(args.concurrency), args.loadgen, install=True, rounds=args.rounds,
+                heavy_seconds=args.heavy_seconds,
+                kg_args=("--seeds", g["seeds"]) if g.get("seeds") else ())
+        except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+            g["compare"] = {"status": "failed", "detail": str(exc)[-3000:]}
+        stages["compare"] = time.perf_counter() - t
+        log(f"{g['name']}: servers compared (endpoint.measure) in {stages['compare']:.1f} s")
     if g["kind"] == "real" and not args.no_rebuild:
         t = time.perf_counter()
         g["rebuild"] = rebuild_stage(g, args)
@@ -497,7 +503,11 @@ def parse_args(argv=None):
                    help="duration of each throughput run (HTTP and in-process)")
     g.add_argument("--concurrency", default="1,4,16")
     g.add_argument("--heavy-seconds", type=float, default=10.0,
-                   help="how long light queries are timed while a heavy one runs")
+                   help="how long light queries are timed while a heavy one runs (each "
+                        "server, once with repeated and once with unique light texts)")
+    g.add_argument("--rounds", type=int, default=3,
+                   help="rounds the servers take turns in (endpoint.measure); each light "
+                        "throughput run lasts --seconds")
     g.add_argument("--no-oxigraph", action="store_true",
                    help="skip the `oxigraph serve` peer (installed from PyPI if missing)")
     g.add_argument("--no-rebuild", action="store_true",
@@ -531,6 +541,7 @@ def parse_args(argv=None):
         args.query_timeout, args.rdflib_timeout = 20.0, 10.0
         args.rdflib_total = min(args.rdflib_total, 30.0)
         args.heavy_seconds = min(args.heavy_seconds, 4.0)
+        args.rounds = min(args.rounds, 2)
     args.sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     args.concurrency = [int(c) for c in str(args.concurrency).split(",")]
     args.tmp = args.tmp or args.out / "tmp"
