@@ -707,7 +707,11 @@ def estimate(results: dict, args) -> dict:
                "validate": reps * min(fit("validate", n, False), args.validate_bound)
                if validate else 0.0,
                "queries": min(query_stage(f) + max(0.0, calib["queries"]), args.queries_bound),
-               "endpoint": endpoint_stage(f, n) + max(0.0, calib["endpoint"])}
+               "endpoint": endpoint_stage(f, n) + max(0.0, calib["endpoint"]),
+               # the peer's load and queries grow with the graph; the comparison's length
+               # is set by --seconds, --rounds and --heavy-seconds, so it is taken as it was
+               "peers": big["stages_s"].get("oxigraph_serve", 0) * f
+               + big["stages_s"].get("compare", 0)}
         quiet = dict(per, build=reps * fit("build", n, True),
                      validate=reps * fit("validate", n, True) if validate else 0.0)
         out[label] = sum(per.values())
