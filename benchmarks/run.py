@@ -689,6 +689,7 @@ def estimate(results: dict, args) -> dict:
         return total
 
     n_big = big["build"]["triples"]
+    peer_load = (big.get("oxigraph_serve") or {}).get("load_s") or 0.0
     has_cpu = all((g.get("build") or {}).get("runs", {}).get("cpu_median_s") is not None
                   for g in pts)
     calib = {"queries": big["stages_s"].get("queries", 0) - query_stage(1.0),
@@ -708,9 +709,10 @@ def estimate(results: dict, args) -> dict:
                if validate else 0.0,
                "queries": min(query_stage(f) + max(0.0, calib["queries"]), args.queries_bound),
                "endpoint": endpoint_stage(f, n) + max(0.0, calib["endpoint"]),
-               # the peer's load and queries grow with the graph; the comparison's length
-               # is set by --seconds, --rounds and --heavy-seconds, so it is taken as it was
-               "peers": big["stages_s"].get("oxigraph_serve", 0) * f
+               # the peer's store load grows with the graph; its query runs are bounded by
+               # --budget and the comparison's length is set by --seconds, --rounds and
+               # --heavy-seconds, so those are taken as they were
+               "peers": peer_load * f + big["stages_s"].get("oxigraph_serve", 0) - peer_load
                + big["stages_s"].get("compare", 0)}
         quiet = dict(per, build=reps * fit("build", n, True),
                      validate=reps * fit("validate", n, True) if validate else 0.0)
