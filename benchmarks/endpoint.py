@@ -195,6 +195,13 @@ def measure(dist: Path, root: Path | None = None, seconds: float = 6.0,
                 cli, Path(tmp) / "ox", Path(tmp) / "oxigraph.log"), peers.OXIGRAPH_PATH)
             servers = measure_servers(started_servers, seconds, levels, tool, rounds,
                                       heavy_seconds)
+            dead = {name: server for name, (server, _) in started_servers.items()
+                    if server.proc.poll() is not None}
+            if dead:  # its figures after that moment are of nothing: no ratio from them
+                raise RuntimeError("; ".join(
+                    f"{name} exited with {server.proc.returncode} during the measurement: "
+                    + server.log.read_text(errors="replace")[-800:]
+                    for name, server in dead.items()))
             servers["oxigraph"]["load_s"] = round(load_s, 3)
         finally:
             for server, _ in started_servers.values():
