@@ -11,6 +11,7 @@ from rdflib import Graph
 from ..core.namespaces import bind_all, graph_iri
 from ..core.settings import Settings
 from .rdfio import LineIndex, TurtleSyntaxError, parse_turtle
+from .triples import Terms, TripleIndex, parse_file
 
 SHAPES_PREFIX = "shapes"
 
@@ -55,6 +56,9 @@ class Corpus:
     ontology_paths: list[Path] = field(default_factory=list)
     data_paths: list[Path] = field(default_factory=list)
     syntax_errors: list[TurtleSyntaxError] = field(default_factory=list)
+    # Parsed by pyoxigraph, without positions (load_fast): the files' statements as
+    # pyoxigraph terms, for the SHACL engine; None for a corpus parsed by rdflib.
+    statements: dict[Path, list] | None = None
 
     @classmethod
     def load(cls, settings: Settings, only: list[Path] | None = None) -> Corpus:
@@ -73,7 +77,31 @@ class Corpus:
                 corpus.syntax_errors.append(exc)
         return corpus
 
+    @classmethod
+    def load_fast(cls, settings: Settings) -> Corpus | None:
+        """Every file parsed by pyoxigraph into a TripleIndex, without positions; None as
+        soon as one file does not parse (the caller then loads with `load`, whose rdflib
+        parser names the file and line of the error)."""
+        corpus = cls(settings, statements={})
+        corpus.ontology_paths = ontology_files(settings)
+        corpus.data_paths = data_files(settings)
+        terms = Terms()
+        for path in corpus.ontology_paths + corpus.data_paths:
+            try:
+                statements = parse_file(path)
+            except (SyntaxError, ValueError, OSError):  # UnicodeDecodeError is a ValueError
+                return None
+            corpus.statements[path] = statements
+            corpus.graphs[path] = TripleIndex(terms.triples(statements))
+        return corpus
+
     def _merge(self, paths) -> Graph:
+        if self.statements is not None:
+            index = TripleIndex()
+            for path in paths:
+                if path in self.graphs:
+                    index.add_all(self.graphs[path])
+            return index
         merged = Graph()
         bind_all(merged)
         for path in paths:

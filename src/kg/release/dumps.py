@@ -14,7 +14,7 @@ where rdflib nests the OWL restrictions and lists.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -70,6 +70,19 @@ def dataset_quads(dataset: Dataset) -> list[ox.Quad]:
                                         _convert(o, cache))
         kg, xg = _convert(URIRef(str(name)), cache)
         keyed[(kg, ks, kp, ko)] = ox.Quad(xs, xp, xo, xg)
+    return [keyed[key] for key in sorted(keyed)]
+
+
+def quads_of(graphs: Mapping) -> list[ox.Quad]:
+    """dataset_quads for graphs given as {name: triples}, the build's own form."""
+    cache: dict = {}
+    keyed: dict[tuple, ox.Quad] = {}
+    for name, triples in graphs.items():
+        kg, xg = _convert(URIRef(str(name)), cache)
+        for s, p, o in triples:
+            (ks, xs), (kp, xp), (ko, xo) = (_convert(s, cache), _convert(p, cache),
+                                            _convert(o, cache))
+            keyed[(kg, ks, kp, ko)] = ox.Quad(xs, xp, xo, xg)
     return [keyed[key] for key in sorted(keyed)]
 
 

@@ -1,0 +1,243 @@
+"""Triples without an rdflib store: files parsed by pyoxigraph, held in plain indexes.
+
+rdflib's parser and its Memory store were most of a build's time (issue 17: parsing with
+positions, merging into one graph, copying into a Dataset and back). A build that finds
+nothing wrong needs no positions, so the files are parsed by pyoxigraph (a hundred times
+faster), their terms converted once to rdflib's (so every check and writer compares the
+same terms as before, literals normalised as rdflib's parser normalises them), and held
+in `TripleIndex`, which answers the read-only part of rdflib's Graph API the checks and
+writers use. When anything is found, the build parses again the slow way, with the
+positions every diagnostic's file:line needs (kg.validation.validate).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import NamespaceManager
+
+from ..core.namespaces import bind_all
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+class Terms:
+    """pyoxigraph terms to rdflib terms, each distinct term converted once.
+
+    Blank nodes keep pyoxigraph's labels, so one Terms shared by every file of a build
+    keeps the files' blank nodes apart (the parser makes each label unique)."""
+
+    def __init__(self) -> None:
+        self._memo: dict = {}
+
+    def __call__(self, term):
+        found = self._memo.get(term)
+        if found is None:
+            found = self._memo[term] = _convert(term)
+        return found
+
+    def triples(self, statements: Iterable) -> list[tuple]:
+        conv = self
+        return [(conv(t.subject), conv(t.predicate), conv(t.object)) for t in statements]
+
+
+def _convert(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype in (_XSD_STRING, _LANG_STRING):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def parse_file(path: Path) -> list:
+    """The statements of one Turtle file, as pyoxigraph parses it (base: the file's URI).
+    Raises on bad syntax (SyntaxError) or bad text (UnicodeDecodeError, OSError)."""
+    path = Path(path)
+    return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE,
+                         base_iri=path.resolve().as_uri()))
+
+
+_NAMESPACES: NamespaceManager | None = None
+
+
+def namespace_manager() -> NamespaceManager:
+    """The project's prefixes, as every Graph the project makes binds them (bind_all)."""
+    global _NAMESPACES
+    if _NAMESPACES is None:
+        graph = Graph()
+        bind_all(graph)
+        _NAMESPACES = graph.namespace_manager
+    return _NAMESPACES
+
+
+class TripleIndex:
+    """A set of triples with the read-only questions of rdflib's Graph: pattern matching,
+    subjects/objects/predicates, value, `in`, len and iteration. Built in one pass of
+    plain dicts, it costs a fraction of a Graph's store (no contexts, no events)."""
+
+    def __init__(self, triples: Iterable[tuple] = ()) -> None:
+        self._spo: dict = {}
+        self._pos: dict = {}
+        self._osp: dict = {}
+        self._n = 0
+        self.add_all(triples)
+
+    def add_all(self, triples: Iterable[tuple]) -> None:
+        spo, pos, osp = self._spo, self._pos, self._osp
+        for s, p, o in triples:
+            objects = spo.setdefault(s, {}).setdefault(p, set())
+            if o in objects:
+                continue
+            objects.add(o)
+            pos.setdefault(p, {}).setdefault(o, set()).add(s)
+            osp.setdefault(o, {}).setdefault(s, set()).add(p)
+            self._n += 1
+
+    def add(self, triple: tuple) -> None:
+        self.add_all((triple,))
+
+    # -- the Graph API the checks and writers use -------------------------------------
+    @property
+    def namespace_manager(self) -> NamespaceManager:
+        return namespace_manager()
+
+    def qname(self, iri) -> str:
+        return self.namespace_manager.qname(iri)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __iter__(self) -> Iterator[tuple]:
+        for s, by_p in self._spo.items():
+            for p, objects in by_p.items():
+                for o in objects:
+                    yield s, p, o
+
+    def __contains__(self, triple) -> bool:
+        return any(True for _ in self.triples(triple))
+
+    def triples(self, pattern) -> Iterator[tuple]:
+        s, p, o = pattern
+        if s is not None:
+            by_p = self._spo.get(s)
+            if not by_p:
+                return
+            if p is not None:
+                objects = by_p.get(p, ())
+                if o is not None:
+                    if o in objects:
+                        yield s, p, o
+                    return
+                for x in objects:
+                    yield s, p, x
+                return
+            for q, objects in by_p.items():
+                if o is None:
+                    for x in objects:
+                        yield s, q, x
+                elif o in objects:
+                    yield s, q, o
+            return
+        if p is not None:
+            by_o = self._pos.get(p)
+            if not by_o:
+                return
+            if o is not None:
+                for x in by_o.get(o, ()):
+                    yield x, p, o
+                return
+            for y, subjects in by_o.items():
+                for x in subjects:
+                    yield x, p, y
+            return
+        if o is not None:
+            for x, predicates in self._osp.get(o, {}).items():
+                for q in predicates:
+                    yield x, q, o
+            return
+        yield from self
+
+    # As in rdflib, subjects/objects/predicates yield one term per matching triple
+    # (repeats included) unless unique=True; counts made from them stay the same.
+    def subjects(self, predicate=None, object=None, unique=False) -> Iterator:  # noqa: A002
+        if predicate is None and object is None and unique:
+            yield from self._spo
+            return
+        if predicate is not None and object is not None:
+            yield from self._pos.get(predicate, {}).get(object, ())
+            return
+        yield from _pick(self.triples((None, predicate, object)), 0, unique)
+
+    def objects(self, subject=None, predicate=None, unique=False) -> Iterator:
+        if subject is None and predicate is None and unique:
+            yield from self._osp
+            return
+        if subject is not None and predicate is not None:
+            yield from self._spo.get(subject, {}).get(predicate, ())
+            return
+        yield from _pick(self.triples((subject, predicate, None)), 2, unique)
+
+    def predicates(self, subject=None, object=None, unique=False) -> Iterator:  # noqa: A002
+        if subject is None and object is None and unique:
+            yield from self._pos
+            return
+        yield from _pick(self.triples((subject, None, object)), 1, unique)
+
+    def subject_objects(self, predicate=None, unique=False) -> Iterator[tuple]:
+        for s, _, o in self.triples((None, predicate, None)):
+            yield s, o
+
+    def predicate_objects(self, subject=None, unique=False) -> Iterator[tuple]:
+        for _, p, o in self.triples((subject, None, None)):
+            yield p, o
+
+    def subject_predicates(self, object=None, unique=False) -> Iterator[tuple]:  # noqa: A002
+        for s, p, _ in self.triples((None, None, object)):
+            yield s, p
+
+    def value(self, subject=None, predicate=None, object=None, default=None,  # noqa: A002
+              any=True):  # noqa: A002 - rdflib's names
+        """One value, as rdflib's Graph.value with any=True; the smallest, so that the
+        answer does not depend on the order triples were added in."""
+        if subject is not None and predicate is not None:
+            found = self._spo.get(subject, {}).get(predicate)
+        elif predicate is not None and object is not None:
+            found = self._pos.get(predicate, {}).get(object)
+        elif subject is not None and object is not None:
+            found = self._osp.get(object, {}).get(subject)
+        else:
+            return default
+        return min(found) if found else default
+
+    def all_nodes(self) -> set:
+        return set(self._spo) | set(self._osp)
+
+    def namespaces(self):
+        return self.namespace_manager.namespaces()
+
+
+def _pick(triples: Iterator[tuple], position: int, unique: bool) -> Iterator:
+    if not unique:
+        for triple in triples:
+            yield triple[position]
+        return
+    seen = set()
+    for triple in triples:
+        term = triple[position]
+        if term not in seen:
+            seen.add(term)
+            yield term
+
+
+__all__ = ["Terms", "TripleIndex", "parse_file", "namespace_manager"]
