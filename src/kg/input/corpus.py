@@ -79,7 +79,8 @@ class Corpus:
 
     @classmethod
     def load_fast(cls, settings: Settings) -> Corpus | None:
-        """Every file parsed by pyoxigraph into a TripleIndex, without positions; None as
+        """Every file parsed by pyoxigraph, without positions (its triples in a TripleList,
+        the merges in TripleIndex); None as
         soon as one file does not parse (the caller then loads with `load`, whose rdflib
         parser names the file and line of the error)."""
         corpus = cls(settings, statements={})
@@ -92,7 +93,7 @@ class Corpus:
             except (SyntaxError, ValueError, OSError):  # UnicodeDecodeError is a ValueError
                 return None
             corpus.statements[path] = statements
-            corpus.graphs[path] = TripleIndex(terms.triples(statements))
+            corpus.graphs[path] = terms.triples(statements)
         return corpus
 
     def _merge(self, paths) -> Graph:

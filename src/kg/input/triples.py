@@ -40,9 +40,27 @@ class Terms:
             found = self._memo[term] = _convert(term)
         return found
 
-    def triples(self, statements: Iterable) -> list[tuple]:
+    def triples(self, statements: Iterable) -> TripleList:
         conv = self
-        return [(conv(t.subject), conv(t.predicate), conv(t.object)) for t in statements]
+        return TripleList((conv(t.subject), conv(t.predicate), conv(t.object))
+                          for t in statements)
+
+
+class _Literal(Literal):
+    """An rdflib Literal that keeps its hash: Literal.__hash__ is Python code, and the
+    indexes hash each literal several times per build. Equal to, and hashed as, the
+    plain Literal of the same value."""
+
+    __slots__ = ("_hash",)
+
+    def __hash__(self) -> int:
+        try:
+            return self._hash
+        except AttributeError:
+            self._hash = Literal.__hash__(self)
+            return self._hash
+
+    __eq__ = Literal.__eq__
 
 
 def _convert(term):
@@ -52,11 +70,11 @@ def _convert(term):
         return BNode(term.value)
     if isinstance(term, ox.Literal):
         if term.language:
-            return Literal(term.value, lang=term.language)
+            return _Literal(term.value, lang=term.language)
         datatype = term.datatype.value
         if datatype in (_XSD_STRING, _LANG_STRING):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
+            return _Literal(term.value)
+        return _Literal(term.value, datatype=URIRef(datatype))
     raise TypeError(f"not an RDF term: {term!r}")
 
 
@@ -81,6 +99,23 @@ def namespace_manager() -> NamespaceManager:
     return _NAMESPACES
 
 
+class TripleList(list):
+    """One file's triples, as parsed: iterated by the checks and the assembly, asked
+    only for its subjects (kg.validation.published); no index is built for it."""
+
+    def subjects(self, predicate=None, object=None, unique=False) -> Iterator:  # noqa: A002
+        return (s for s, p, o in self if (predicate is None or p == predicate)
+                and (object is None or o == object))
+
+    def triples(self, pattern) -> Iterator[tuple]:
+        s0, p0, o0 = pattern
+        return (t for t in self if (s0 is None or t[0] == s0) and (p0 is None or t[1] == p0)
+                and (o0 is None or t[2] == o0))
+
+    def __contains__(self, triple) -> bool:
+        return any(True for _ in self.triples(triple))
+
+
 class TripleIndex:
     """A set of triples with the read-only questions of rdflib's Graph: pattern matching,
     subjects/objects/predicates, value, `in`, len and iteration. Built in one pass of
@@ -95,14 +130,36 @@ class TripleIndex:
 
     def add_all(self, triples: Iterable[tuple]) -> None:
         spo, pos, osp = self._spo, self._pos, self._osp
+        n = self._n
         for s, p, o in triples:
-            objects = spo.setdefault(s, {}).setdefault(p, set())
-            if o in objects:
+            by_p = spo.get(s)
+            if by_p is None:
+                by_p = spo[s] = {}
+            objects = by_p.get(p)
+            if objects is None:
+                objects = by_p[p] = set()
+            elif o in objects:
                 continue
             objects.add(o)
-            pos.setdefault(p, {}).setdefault(o, set()).add(s)
-            osp.setdefault(o, {}).setdefault(s, set()).add(p)
-            self._n += 1
+            by_o = pos.get(p)
+            if by_o is None:
+                by_o = pos[p] = {}
+            subjects = by_o.get(o)
+            if subjects is None:
+                by_o[o] = {s}
+            else:
+                subjects.add(s)
+            by_s = osp.get(o)
+            if by_s is None:
+                osp[o] = {s: {p}}
+            else:
+                predicates = by_s.get(s)
+                if predicates is None:
+                    by_s[s] = {p}
+                else:
+                    predicates.add(p)
+            n += 1
+        self._n = n
 
     def add(self, triple: tuple) -> None:
         self.add_all((triple,))
@@ -240,4 +297,4 @@ def _pick(triples: Iterator[tuple], position: int, unique: bool) -> Iterator:
             yield term
 
 
-__all__ = ["Terms", "TripleIndex", "parse_file", "namespace_manager"]
+__all__ = ["Terms", "TripleIndex", "TripleList", "parse_file", "namespace_manager"]

@@ -29,86 +29,93 @@ from .dumps import quads_of, union_triples
 class Release:
     """The canonical graph of a release, in the forms its writers need."""
 
-    graphs: dict[URIRef, TripleIndex]  # per named graph, canonical labels
+    graphs: dict[URIRef, list[tuple]]  # per named graph, canonical labels
     whole: TripleIndex  # the union of the named graphs
     quads: list[ox.Quad]  # sorted: graph, subject, predicate, object
     triples: list[ox.Triple]  # the union, sorted
 
     @property
     def per_graph(self) -> dict[str, int]:
-        return {str(name): len(graph) for name, graph in self.graphs.items() if len(graph)}
+        return {str(name): len(triples) for name, triples in self.graphs.items() if triples}
+
+    def indexes(self) -> list[TripleIndex]:
+        """Each named graph as an index (for writers that ask per graph)."""
+        return [TripleIndex(triples) for triples in self.graphs.values()]
 
     def ontology(self) -> Graph:
         """The ontology graph as an rdflib Graph, for ontology.ttl (rdflib nests its
         restrictions and lists, which people read) and the catalog's version IRI."""
         graph = Graph()
         bind_all(graph)
-        index = self.graphs.get(ONTOLOGY_GRAPH)
-        if index is not None:
-            graph.addN((s, p, o, graph) for s, p, o in index)
+        graph.addN((s, p, o, graph) for s, p, o in self.graphs.get(ONTOLOGY_GRAPH, ()))
         return graph
 
 
-def named_graphs(corpus: Corpus, sources: SourceLibrary) -> dict[URIRef, TripleIndex]:
-    """The triples of each named graph as curated, with offsets and source labels added.
-    Each graph gets its additions once all its files are in (the links graph has several
-    files; a record in one of them is completed from all of them)."""
-    graphs: dict[URIRef, TripleIndex] = {}
+def named_graphs(corpus: Corpus, sources: SourceLibrary) -> dict[URIRef, list[tuple]]:
+    """The triples of each named graph as curated (each once), with offsets and source
+    labels added. Each graph gets its additions once all its files are in (the links
+    graph has several files; a record in one is completed from all of them)."""
+    graphs: dict[URIRef, dict[tuple, None]] = {}
     for path in corpus.ontology_paths:
-        graphs.setdefault(ONTOLOGY_GRAPH, TripleIndex()).add_all(corpus.graphs.get(path, ()))
+        graphs.setdefault(ONTOLOGY_GRAPH, {}).update(dict.fromkeys(corpus.graphs.get(path, ())))
     data_names = []
     for path in corpus.data_paths:
         name = URIRef(str(corpus.named_graph(path)))
         if name not in graphs:
-            graphs[name] = TripleIndex()
+            graphs[name] = {}
             data_names.append(name)
-        graphs[name].add_all(corpus.graphs.get(path, ()))
+        graphs[name].update(dict.fromkeys(corpus.graphs.get(path, ())))
     for name in data_names:
-        graph = graphs[name]
-        graph.add_all(offsets(graph, sources))
-        graph.add_all(source_labels(graph))
-    return graphs
+        triples = graphs[name]
+        triples.update(dict.fromkeys(additions(list(triples), sources)))
+    return {name: list(triples) for name, triples in graphs.items()}
 
 
-def offsets(graph: TripleIndex, sources: SourceLibrary) -> list[tuple]:
-    """Where in its source text each quote stands (character offsets, end exclusive)."""
+def additions(triples: list[tuple], sources: SourceLibrary) -> list[tuple]:
+    """What the build adds to one named graph: where in its source text each quote
+    stands (character offsets, end exclusive), and a source document's title as its
+    rdfs:label where the record gives none (tools that show things by rdfs:label,
+    Protégé, owlready2, most RDF browsers, otherwise list the documents by their
+    hash-like IRIs). Only the few properties involved are indexed."""
+    wanted = {MG.quote, DCTERMS.source, RDF.type, RDFS.label, DCTERMS.title}
+    by: dict = {p: {} for p in wanted}
+    for s, p, o in triples:
+        if p in wanted:
+            by[p].setdefault(s, []).append(o)
     added = []
-    for node, quote in list(graph.subject_objects(MG.quote)):
-        source = graph.value(node, DCTERMS.source)
+    for node, quotes in by[MG.quote].items():
+        known = by[DCTERMS.source].get(node)
+        source = min(known) if known else None
         if source is None or not str(source).startswith(str(MGS)):
             continue  # the record of a link out quotes a document outside the seeds
         text = sources.get(str(source)[len(str(MGS)):])
-        span = text.locate(str(quote)) if text else None
-        if span:
-            added.append((node, MG.quoteStart,
-                          Literal(span[0], datatype=XSD.nonNegativeInteger)))
-            added.append((node, MG.quoteEnd, Literal(span[1], datatype=XSD.nonNegativeInteger)))
+        for quote in quotes:
+            span = text.locate(str(quote)) if text else None
+            if span:
+                added.append((node, MG.quoteStart,
+                              Literal(span[0], datatype=XSD.nonNegativeInteger)))
+                added.append((node, MG.quoteEnd,
+                              Literal(span[1], datatype=XSD.nonNegativeInteger)))
+    for doc, types in by[RDF.type].items():
+        if MG.SourceDocument in types and doc not in by[RDFS.label]:
+            added += [(doc, RDFS.label, title) for title in by[DCTERMS.title].get(doc, ())]
     return added
 
 
-def source_labels(graph: TripleIndex) -> list[tuple]:
-    """A source document's title as its rdfs:label, where the record gives none: tools
-    that show things by rdfs:label (Protégé, owlready2, most RDF browsers) otherwise list
-    the documents by their hash-like IRIs."""
-    return [(doc, RDFS.label, title)
-            for doc in list(graph.subjects(RDF.type, MG.SourceDocument))
-            if graph.value(doc, RDFS.label) is None
-            for title in list(graph.objects(doc, DCTERMS.title))]
-
-
-def canonical(graphs: dict[URIRef, TripleIndex]) -> dict[URIRef, TripleIndex]:
+def canonical(graphs: dict[URIRef, list[tuple]]) -> dict[URIRef, list[tuple]]:
     """The same graphs with blank nodes labelled by what they say, over all graphs."""
-    mapping = canonical_labels([t for graph in graphs.values() for t in graph])
-    return {name: TripleIndex((mapping.get(s, s), p, mapping.get(o, o)) for s, p, o in graph)
-            for name, graph in graphs.items()}
+    mapping = canonical_labels([t for triples in graphs.values() for t in triples])
+    get = mapping.get
+    return {name: list(dict.fromkeys((get(s, s), p, get(o, o)) for s, p, o in triples))
+            for name, triples in graphs.items()}
 
 
 def assemble_release(corpus: Corpus, sources: SourceLibrary) -> Release:
     graphs = canonical(named_graphs(corpus, sources))
     quads = quads_of(graphs)
     whole = TripleIndex()
-    for graph in graphs.values():
-        whole.add_all(graph)
+    for triples in graphs.values():
+        whole.add_all(triples)
     return Release(graphs, whole, quads, union_triples(quads))
 
 

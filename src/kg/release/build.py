@@ -95,7 +95,7 @@ class Context:
 
 
 def _write_annotations(target: Path, c: Context) -> None:
-    for stem, text in collections(c.release.graphs.values(), c.sources).items():
+    for stem, text in collections(c.release.indexes(), c.sources).items():
         (target / file_name(stem)).write_text(text, encoding="utf-8")
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from ..core.cache import Cache
 from ..core.errors import KgError
 from ..core.settings import Settings
 from ..input.corpus import Corpus, shapes_files
@@ -25,6 +26,7 @@ from .checks import Checker
 from .diagnostics import INFO, Diagnostic, DiagnosticMaker, Report, relative
 from .explain import diagnostics, shacl_diagnostics
 from .shacl import Outcome, Shapes, lexical_literals, run
+from .verdict import valid
 
 
 def validate_corpus(corpus: Corpus, sources: SourceLibrary,
@@ -48,47 +50,28 @@ def validate_corpus(corpus: Corpus, sources: SourceLibrary,
     start = time.perf_counter()
     shapes = Shapes.load(shapes_files(corpus.settings), root=corpus.settings.root)
     report.timings["shapes_load"] = time.perf_counter() - start
-    report.extend(shacl_diagnostics(shapes, shacl_input(corpus), maker,
+    report.extend(shacl_diagnostics(shapes, corpus.merged, maker,
                                     skip_properties=set(checker.undeclared),
                                     timings=report.timings))
     return report
-
-
-def shacl_input(corpus: Corpus):
-    """What the SHACL engine validates: the merged graph; for a corpus parsed by
-    pyoxigraph, its statements as N-Triples text (the engine parses that natively, where
-    an rdflib graph would first be written out by rdflib). Blank nodes keep the labels
-    the corpus's own terms carry, so results name the same nodes."""
-    if corpus.statements is None:
-        return corpus.merged
-    import pyoxigraph as ox
-    from pyshacl_turbo.rdf import Input
-
-    text = ox.serialize([t for path in corpus.ontology_paths + corpus.data_paths
-                         for t in corpus.statements.get(path, ())],
-                        format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-    return Input(text, "nt", None, {}, {}, preserve_ids=True)
 
 
 def validate_project(settings: Settings, sources: SourceLibrary) -> tuple[Corpus, Report]:
     """What `kg build` validates, the fast way when it can be.
 
     The files are first parsed by pyoxigraph, without positions (Corpus.load_fast), and
-    every check and shape runs on that. Only positions are missing there, and findings
-    need them (file:line); so when pyoxigraph refuses a file, or anything at all is
-    found, the project is parsed and validated again exactly as before (rdflib's parser
+    every check and shape runs on that (kg.validation.verdict). Only positions are
+    missing there, and findings need them (file:line); so when pyoxigraph refuses a
+    file, or anything at all is found, the project is parsed and validated again
+    exactly as before (rdflib's parser
     noting every triple's line), and that report is the one returned. A valid project
     is thus judged by the same checks on the same triples, and an invalid one gets the
     same messages at the same lines as ever."""
     start = time.perf_counter()
     corpus = Corpus.load_fast(settings)
-    parsed = time.perf_counter() - start
-    if corpus is not None:
-        report = validate_corpus(corpus, sources)
-        if not report.diagnostics:
-            report.timings = {"parse": parsed, **report.timings,
-                              "total": time.perf_counter() - start}
-            return corpus, report
+    timings = {"parse": time.perf_counter() - start}
+    if corpus is not None and valid(corpus, sources, Cache(settings.cache_dir), timings):
+        return corpus, Report(timings={**timings, "total": time.perf_counter() - start})
     start = time.perf_counter()
     corpus = Corpus.load(settings)
     parsed = time.perf_counter() - start
