@@ -22,7 +22,7 @@ from ..input.corpus import Corpus
 from ..input.sources import SourceLibrary
 from ..input.triples import TripleIndex
 from .canon import canonical_labels
-from .dumps import quads_of, union_triples
+from .dumps import sorted_quads_and_union
 
 
 @dataclass
@@ -32,15 +32,25 @@ class Release:
     graphs: dict[URIRef, list[tuple]]  # per named graph, canonical labels
     whole: TripleIndex  # the union of the named graphs
     quads: list[ox.Quad]  # sorted: graph, subject, predicate, object
-    triples: list[ox.Triple]  # the union, sorted
+    keyed: list[tuple]  # the union as (sort key, triple), sorted
+
+    @property
+    def triples(self) -> list[ox.Triple]:
+        """The union, sorted."""
+        return [t for _, t in self.keyed]
 
     @property
     def per_graph(self) -> dict[str, int]:
         return {str(name): len(triples) for name, triples in self.graphs.items() if triples}
 
-    def indexes(self) -> list[TripleIndex]:
-        """Each named graph as an index (for writers that ask per graph)."""
-        return [TripleIndex(triples) for triples in self.graphs.values()]
+    def indexes(self, predicates: set) -> list[TripleIndex]:
+        """Each named graph as an index of the subjects that have one of the predicates
+        (all their triples): what a writer that asks about such nodes per graph needs."""
+        out = []
+        for triples in self.graphs.values():
+            subjects = {s for s, p, _ in triples if p in predicates}
+            out.append(TripleIndex(t for t in triples if t[0] in subjects))
+        return out
 
     def ontology(self) -> Graph:
         """The ontology graph as an rdflib Graph, for ontology.ttl (rdflib nests its
@@ -112,11 +122,11 @@ def canonical(graphs: dict[URIRef, list[tuple]]) -> dict[URIRef, list[tuple]]:
 
 def assemble_release(corpus: Corpus, sources: SourceLibrary) -> Release:
     graphs = canonical(named_graphs(corpus, sources))
-    quads = quads_of(graphs)
+    quads, keyed = sorted_quads_and_union(graphs)
     whole = TripleIndex()
     for triples in graphs.values():
         whole.add_all(triples)
-    return Release(graphs, whole, quads, union_triples(quads))
+    return Release(graphs, whole, quads, keyed)
 
 
 __all__ = ["Release", "assemble_release", "named_graphs", "canonical"]

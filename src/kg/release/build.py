@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import URIRef
-from rdflib.namespace import OWL
+from rdflib.namespace import DCTERMS, OWL
 
 from ..core.errors import KgError
 from ..core.namespaces import ONTOLOGY_IRI
@@ -34,7 +34,7 @@ from ..validation.validate import validate_project
 from . import dumps
 from .annotations import collections, file_name
 from .assemble import Release, assemble_release
-from .dumps import graph_triples, sort_triples, sorted_ntriples
+from .dumps import graph_triples, merge_sorted, sorted_ntriples
 from .jsonld import CONTEXT_FILE, context_document
 from .jsonld_writer import write_jsonld
 from .owl import CATALOG, catalog, owl_additions
@@ -95,7 +95,8 @@ class Context:
 
 
 def _write_annotations(target: Path, c: Context) -> None:
-    for stem, text in collections(c.release.indexes(), c.sources).items():
+    graphs = c.release.indexes({DCTERMS.source, DCTERMS.title})
+    for stem, text in collections(graphs, c.sources).items():
         (target / file_name(stem)).write_text(text, encoding="utf-8")
 
 
@@ -106,9 +107,9 @@ def _write_rdf_dumps(target: Path, c: Context) -> None:
     (target / "mgkg.nt").write_text(sorted_ntriples(triples), encoding="utf-8")
     dumps.write(target / "mgkg.ttl", triples, ox.RdfFormat.TURTLE)
     onto = ox.NamedNode(ONTOLOGY_IRI)  # its header belongs to ontology.owl
-    owl_triples = [t for t in triples if t.subject != onto]
-    owl_triples += graph_triples(owl_additions(whole, c.summary["version"]))
-    dumps.write(target / "mgkg.owl", sort_triples(owl_triples), ox.RdfFormat.RDF_XML)
+    owl_triples = merge_sorted([(k, t) for k, t in c.release.keyed if t.subject != onto],
+                               graph_triples(owl_additions(whole, c.summary["version"])))
+    dumps.write(target / "mgkg.owl", owl_triples, ox.RdfFormat.RDF_XML)
     dumps.write(target / "mgkg.trig", c.release.quads, ox.RdfFormat.TRIG)
     write_jsonld(target / "mgkg.jsonld", triples)
 

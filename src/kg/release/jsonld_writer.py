@@ -13,10 +13,11 @@ expands the file to the graph of mgkg.nt.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
+import orjson
 import pyoxigraph as ox
 
 from ..core.namespaces import PREFIXES
@@ -27,6 +28,7 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _PREFIXES = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
 
+@lru_cache(maxsize=1 << 16)
 def _compact(iri: str) -> str:
     for prefix, ns in _PREFIXES:
         if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
@@ -112,7 +114,7 @@ class _Writer:
 def jsonld_text(triples: list[ox.Triple]) -> str:
     """The compacted JSON-LD of triples sorted as kg.release.dumps sorts them."""
     doc = _Writer(triples).document()
-    return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n"
 
 
 def write_jsonld(path: Path, triples: list[ox.Triple]) -> None:
