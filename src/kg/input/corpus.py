@@ -56,9 +56,9 @@ class Corpus:
     ontology_paths: list[Path] = field(default_factory=list)
     data_paths: list[Path] = field(default_factory=list)
     syntax_errors: list[TurtleSyntaxError] = field(default_factory=list)
-    # Parsed by pyoxigraph, without positions (load_fast): the files' statements as
-    # pyoxigraph terms, for the SHACL engine; None for a corpus parsed by rdflib.
-    statements: dict[Path, list] | None = None
+    # Parsed by pyoxigraph, without positions (load_fast): how many statements each
+    # file gave; None for a corpus parsed by rdflib (which knows every triple's line).
+    statements: dict[Path, int] | None = None
 
     @classmethod
     def load(cls, settings: Settings, only: list[Path] | None = None) -> Corpus:
@@ -92,7 +92,7 @@ class Corpus:
                 statements = parse_file(path)
             except (SyntaxError, ValueError, OSError):  # UnicodeDecodeError is a ValueError
                 return None
-            corpus.statements[path] = statements
+            corpus.statements[path] = len(statements)
             corpus.graphs[path] = terms.triples(statements)
         return corpus
 

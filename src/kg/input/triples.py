@@ -124,12 +124,34 @@ class TripleIndex:
     def __init__(self, triples: Iterable[tuple] = ()) -> None:
         self._spo: dict = {}
         self._pos: dict = {}
-        self._osp: dict = {}
+        self._by_object: dict | None = None  # built on the first question by object alone
         self._n = 0
         self.add_all(triples)
 
+    @property
+    def _osp(self) -> dict:
+        """object -> subject -> predicates; few questions need it, so it is made when one
+        is first asked (a third less memory and time for the indexes that never do)."""
+        if self._by_object is None:
+            osp: dict = {}
+            for p, by_o in self._pos.items():
+                for o, subjects in by_o.items():
+                    by_s = osp.get(o)
+                    if by_s is None:
+                        by_s = osp[o] = {}
+                    for s in subjects:
+                        predicates = by_s.get(s)
+                        if predicates is None:
+                            by_s[s] = {p}
+                        else:
+                            predicates.add(p)
+            self._by_object = osp
+        return self._by_object
+
     def add_all(self, triples: Iterable[tuple]) -> None:
-        spo, pos, osp = self._spo, self._pos, self._osp
+        if self._by_object is not None:
+            self._by_object = None  # rebuilt from the other two when next asked
+        spo, pos = self._spo, self._pos
         n = self._n
         for s, p, o in triples:
             by_p = spo.get(s)
@@ -149,15 +171,6 @@ class TripleIndex:
                 by_o[o] = {s}
             else:
                 subjects.add(s)
-            by_s = osp.get(o)
-            if by_s is None:
-                osp[o] = {s: {p}}
-            else:
-                predicates = by_s.get(s)
-                if predicates is None:
-                    by_s[s] = {p}
-                else:
-                    predicates.add(p)
             n += 1
         self._n = n
 
@@ -238,7 +251,12 @@ class TripleIndex:
 
     def objects(self, subject=None, predicate=None, unique=False) -> Iterator:
         if subject is None and predicate is None and unique:
-            yield from self._osp
+            seen: set = set()
+            for by_o in self._pos.values():
+                for o in by_o:
+                    if o not in seen:
+                        seen.add(o)
+                        yield o
             return
         if subject is not None and predicate is not None:
             yield from self._spo.get(subject, {}).get(predicate, ())

@@ -183,6 +183,7 @@ def build(settings: Settings) -> BuildResult:
     timings["coverage"] = time.perf_counter() - step
     step = time.perf_counter()
     release = assemble_release(corpus, sources)
+    del corpus  # its graphs and merges: the release holds what the writers need
     timings["assemble"] = time.perf_counter() - step
     step = time.perf_counter()
     summary = summarize(release.per_graph, release.whole, report)
