@@ -48,3 +48,19 @@ def test_pattern_questions_agree(both):
     assert set(index.predicates(unique=True)) == set(graph.predicates())
     assert len(set(index.objects(unique=True))) == len(set(graph.objects()))
     assert (MG.nothing, None, None) not in index
+
+
+def test_blank_node_labels_are_each_files_own(tmp_path):
+    """`_:x` in two files is two nodes (as rdflib's parser has it): merged, neither
+    lends the other its properties."""
+    from kg.input.corpus import Corpus
+
+    from ..conftest import make_project
+
+    settings = make_project(tmp_path / "p")
+    for name, value in (("a.ttl", "one"), ("b.ttl", "two")):
+        (settings.data_dir / name).write_text(
+            f'_:x <https://w3id.org/mgkg/ontology#quote> "{value}" .\n', encoding="utf-8")
+    merged = Corpus.load_fast(settings).merged
+    nodes = {n for n, q in merged.subject_objects(MG.quote) if str(q) in ("one", "two")}
+    assert len(nodes) == 2 and all(len(list(merged.objects(n, MG.quote))) == 1 for n in nodes)

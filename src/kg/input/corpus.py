@@ -119,6 +119,17 @@ class Corpus:
         return self._merge(self.data_paths)
 
     @cached_property
+    def evidence(self) -> TripleIndex:
+        """The data files' triples about nodes that have a dcterms:source: the evidence
+        (axioms, figures, claims, list items, negative assertions) and the documents'
+        records, all that kg.validation.coverage asks about, without indexing the rest."""
+        from rdflib.namespace import DCTERMS
+
+        graphs = [self.graphs[p] for p in self.data_paths if p in self.graphs]
+        sourced = {s for g in graphs for s, p, _ in g if p == DCTERMS.source}
+        return TripleIndex(t for g in graphs for t in g if t[0] in sourced)
+
+    @cached_property
     def merged(self) -> Graph:
         return self._merge(self.ontology_paths + self.data_paths)
 

@@ -80,10 +80,12 @@ def _convert(term):
 
 def parse_file(path: Path) -> list:
     """The statements of one Turtle file, as pyoxigraph parses it (base: the file's URI).
-    Raises on bad syntax (SyntaxError) or bad text (UnicodeDecodeError, OSError)."""
+    Blank node labels are a file's own, as in rdflib: `_:x` in two files is two nodes,
+    so the labels written are replaced by fresh ones. Raises on bad syntax
+    (SyntaxError) or bad text (UnicodeDecodeError, OSError)."""
     path = Path(path)
     return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE,
-                         base_iri=path.resolve().as_uri()))
+                         base_iri=path.resolve().as_uri(), rename_blank_nodes=True))
 
 
 _NAMESPACES: NamespaceManager | None = None

@@ -153,7 +153,7 @@ class Spans:
 
 def evidence_quotes(corpus: Corpus, stem: str) -> list[str]:
     source = MGS[stem]
-    g = corpus.data
+    g = corpus.evidence
     return sorted({str(q) for node in g.subjects(DCTERMS.source, source)
                    for q in g.objects(node, MG.quote)})
 
@@ -167,7 +167,7 @@ def free_text_counts(corpus: Corpus, stem: str) -> tuple[int, int, int]:
     FREE_TEXT and no fact evidenced by the same quote has a property outside it: a claim
     with nothing but its mg:statement is free text, one that also says what it concerns
     or causes is not."""
-    g = corpus.data
+    g = corpus.evidence
     facts: list[tuple[URIRef, list[str]]] = []
     by_quote: dict[str, set] = defaultdict(set)
     for node in g.subjects(DCTERMS.source, MGS[stem]):

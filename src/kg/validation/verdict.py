@@ -25,6 +25,7 @@ from rdflib import BNode, URIRef
 from ..core.cache import Cache, file_digest, key
 from ..input.corpus import Corpus, shapes_files
 from ..input.sources import SourceLibrary
+from ..input.triples import parse_file
 from .checks import Checker
 from .diagnostics import DiagnosticMaker
 from .shacl import Shapes
@@ -49,8 +50,7 @@ def compiled_shapes(corpus: Corpus, cache: Cache):
         shapes = Shapes.load(paths, root=corpus.settings.root)
         cache.put("shapes", entry, {"lint": "passed"})
         return shapes.compiled
-    statements = [t for p in paths for t in ox.parse(
-        path=str(p), format=ox.RdfFormat.TURTLE, base_iri=p.resolve().as_uri())]
+    statements = [t for p in paths for t in parse_file(p)]  # labels kept apart per file
     text = ox.serialize(statements, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
     return pyshacl_turbo.compile_shapes(Input(text, "nt", None, {}, {}, preserve_ids=True),
                                         advanced=True)
