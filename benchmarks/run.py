@@ -75,8 +75,8 @@ def child_build(p: dict) -> dict:
                 print(f"STEP {name}", flush=True)
         return wrapper
 
-    for name in ("validate_project", "compute_corpus", "assemble_release", "summarize",
-                 "write_release", "publish"):
+    for name in ("checks_pass", "validate_slow", "compute_corpus", "assemble_release",
+                 "summarize", "write_release", "publish"):
         if callable(getattr(kb, name, None)):  # kg.release.build may change; wrap what is there
             setattr(kb, name, announce(name, getattr(kb, name)))
     start = time.perf_counter()

@@ -23,14 +23,17 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, OWL
 
+from ..core.cache import Cache
 from ..core.errors import KgError
 from ..core.namespaces import ONTOLOGY_IRI
 from ..core.settings import Settings
+from ..input.corpus import Corpus
 from ..input.sources import SourceLibrary
 from ..validation.coverage import SourceCoverage, compute_corpus
 from ..validation.coverage import to_json as coverage_json
 from ..validation.diagnostics import Report
-from ..validation.validate import validate_project
+from ..validation.validate import validate_slow
+from ..validation.verdict import Pending, checks_pass
 from . import dumps
 from .annotations import collections, file_name
 from .assemble import Release, assemble_release
@@ -170,36 +173,78 @@ def write_release(target: Path, context: Context, timings: dict | None = None) -
     write_sums(target)
 
 
+class _NotValid(Exception):
+    """The quick verdict came back negative: the slow way must say why."""
+
+
 def build(settings: Settings) -> BuildResult:
-    timings: dict[str, float] = {}
+    """Validate, then write and publish the release.
+
+    The quick way first (kg.validation.verdict): files parsed by pyoxigraph, the checks,
+    then the shapes in a thread while the release is assembled and written to its
+    staging folder, which is published only once the graph is known to conform. If
+    anything is found, that staging folder is dropped and the project is validated the
+    slow way (every finding with its file:line), as `validate_slow` does."""
     start = time.perf_counter()
+    timings: dict[str, float] = {}
     sources = SourceLibrary(settings.seeds_dir)
-    corpus, report = validate_project(settings, sources)
-    timings.update({f"validate_{k}": v for k, v in report.timings.items()})
+    corpus = Corpus.load_fast(settings)
+    checked: dict[str, float] = {"parse": time.perf_counter() - start}
+    if corpus is not None and checks_pass(corpus, sources, checked):
+        pending = Pending(corpus, Cache(settings.cache_dir), checked)
+        try:
+            return _release(settings, corpus, sources, Report(timings=checked), timings,
+                            start, pending.wait)
+        except _NotValid:
+            timings.clear()
+    del corpus
+    corpus, report = validate_slow(settings, sources)
     if not report.ok:
         raise BuildFailed(report)
-    step = time.perf_counter()
-    coverage = compute_corpus(corpus, sources)  # bad set-aside files stop the build here
-    timings["coverage"] = time.perf_counter() - step
-    step = time.perf_counter()
-    release = assemble_release(corpus, sources)
-    del corpus  # its graphs and merges: the release holds what the writers need
-    timings["assemble"] = time.perf_counter() - step
-    step = time.perf_counter()
-    summary = summarize(release.per_graph, release.whole, report)
-    timings["summarize"] = time.perf_counter() - step
-    dist = settings.dist_dir
-    dist.parent.mkdir(parents=True, exist_ok=True)
-    staging = staging_dir(dist)
+    return _release(settings, corpus, sources, report, timings, start, None)
+
+
+def _release(settings: Settings, corpus: Corpus, sources: SourceLibrary, report: Report,
+             timings: dict[str, float], start: float,
+             verdict: Callable[[], bool] | None) -> BuildResult:
+    """Coverage, assembly, the files, publication; with a pending verdict, publish
+    only if it is positive (else _NotValid: a finding explains any other failure too,
+    as validation came before everything else)."""
     try:
-        write_release(staging, Context(release, summary, sources, coverage), timings)
         step = time.perf_counter()
-        publish(staging, dist)
-        timings["publish"] = time.perf_counter() - step
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        coverage = compute_corpus(corpus, sources)  # bad set-aside files stop the build here
+        timings["coverage"] = time.perf_counter() - step
+        step = time.perf_counter()
+        release = assemble_release(corpus, sources)
+        del corpus  # its graphs and merges: the release holds what the writers need
+        timings["assemble"] = time.perf_counter() - step
+        step = time.perf_counter()
+        summary = summarize(release.per_graph, release.whole, report)
+        timings["summarize"] = time.perf_counter() - step
+        dist = settings.dist_dir
+        dist.parent.mkdir(parents=True, exist_ok=True)
+        staging = staging_dir(dist)
+        try:
+            write_release(staging, Context(release, summary, sources, coverage), timings)
+            step = time.perf_counter()
+            if verdict is not None and not verdict():
+                raise _NotValid
+            timings["wait_for_shacl"] = time.perf_counter() - step
+            step = time.perf_counter()
+            publish(staging, dist)
+            timings["publish"] = time.perf_counter() - step
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    except _NotValid:
         raise
-    timings["total"] = time.perf_counter() - start
+    except BaseException:
+        if verdict is not None and not verdict():
+            raise _NotValid from None
+        raise
+    report.timings.setdefault("total", sum(report.timings.values()))
+    timings = {**{f"validate_{k}": v for k, v in report.timings.items()}, **timings,
+               "total": time.perf_counter() - start}
     return BuildResult(dist, summary, report, timings)
 
 

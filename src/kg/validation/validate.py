@@ -72,6 +72,12 @@ def validate_project(settings: Settings, sources: SourceLibrary) -> tuple[Corpus
     timings = {"parse": time.perf_counter() - start}
     if corpus is not None and valid(corpus, sources, Cache(settings.cache_dir), timings):
         return corpus, Report(timings={**timings, "total": time.perf_counter() - start})
+    return validate_slow(settings, sources)
+
+
+def validate_slow(settings: Settings, sources: SourceLibrary) -> tuple[Corpus, Report]:
+    """The project parsed by rdflib with every triple's line, checks then shapes: the
+    report whose every finding names its file and line."""
     start = time.perf_counter()
     corpus = Corpus.load(settings)
     parsed = time.perf_counter() - start

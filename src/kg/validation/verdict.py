@@ -17,6 +17,7 @@ shown. What is cached (kg.core.cache), by the SHA-256 of everything it depends o
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pyoxigraph as ox
@@ -83,18 +84,21 @@ def _ox(term):
     return ox.Literal(str(term))
 
 
-def valid(corpus: Corpus, sources: SourceLibrary, cache: Cache,
-          timings: dict[str, float]) -> bool:
-    """True when the checks find nothing and the graph conforms to the shapes."""
-    from pyshacl_turbo import ValidationFailure
-    from pyshacl_turbo.rdf import Input
-
+def checks_pass(corpus: Corpus, sources: SourceLibrary, timings: dict[str, float]) -> bool:
+    """True when the checks (kg.validation.checks) find nothing at all."""
     start = time.perf_counter()
     checker = Checker(corpus, sources, DiagnosticMaker.for_corpus(corpus))
     found = next(iter(checker.run()), None)
     timings["checks"] = time.perf_counter() - start
-    if found is not None:
-        return False
+    return found is None
+
+
+def conforms(corpus: Corpus, cache: Cache, timings: dict[str, float]) -> bool:
+    """True when the graph conforms to the shapes (no result of any severity). Shapes
+    the lint refuses raise ShapesRefused, as in Shapes.load."""
+    from pyshacl_turbo import ValidationFailure
+    from pyshacl_turbo.rdf import Input
+
     start = time.perf_counter()
     compiled = compiled_shapes(corpus, cache)
     timings["shapes_load"] = time.perf_counter() - start
@@ -108,14 +112,46 @@ def valid(corpus: Corpus, sources: SourceLibrary, cache: Cache,
     start = time.perf_counter()
     data = Input(ntriples(corpus.merged), "nt", None, {}, {}, preserve_ids=True)
     try:
-        conforms, _, _ = compiled.validate(data, inference="none", allow_warnings=False,
-                                           allow_infos=False)
+        ok, _, _ = compiled.validate(data, inference="none", allow_warnings=False,
+                                     allow_infos=False)
     except (ValidationFailure, NotImplementedError):
         return False  # the slow way turns this into the refusal it is
     timings["shacl"] = time.perf_counter() - start
-    if conforms:
+    if ok:
         cache.put("shacl", inputs, {"conforms": True})
-    return bool(conforms)
+    return bool(ok)
 
 
-__all__ = ["valid", "compiled_shapes", "ntriples"]
+class Pending:
+    """conforms() running in a thread: the engine releases the interpreter lock while it
+    validates, so on two cores the build assembles and writes the release meanwhile
+    (and publishes it only once the verdict is in: wait())."""
+
+    def __init__(self, corpus: Corpus, cache: Cache, timings: dict[str, float]):
+        corpus.merged  # noqa: B018 - made here, not raced for by two threads
+        self._result: bool | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(corpus, cache, timings),
+                                        name="shacl", daemon=True)
+        self._thread.start()
+
+    def _run(self, corpus: Corpus, cache: Cache, timings: dict[str, float]) -> None:
+        try:
+            self._result = conforms(corpus, cache, timings)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in wait()
+            self._error = exc
+
+    def wait(self) -> bool:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return bool(self._result)
+
+
+def valid(corpus: Corpus, sources: SourceLibrary, cache: Cache,
+          timings: dict[str, float]) -> bool:
+    """True when the checks find nothing and the graph conforms to the shapes."""
+    return checks_pass(corpus, sources, timings) and conforms(corpus, cache, timings)
+
+
+__all__ = ["valid", "checks_pass", "conforms", "Pending", "compiled_shapes", "ntriples"]
