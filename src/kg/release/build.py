@@ -192,24 +192,27 @@ def build(settings: Settings) -> BuildResult:
     checked: dict[str, float] = {"parse": time.perf_counter() - start}
     if corpus is not None and checks_pass(corpus, sources, checked):
         pending = Pending(corpus, Cache(settings.cache_dir), checked)
+        box, corpus = [corpus], None  # _release lets go of it once the release is assembled
         try:
-            return _release(settings, corpus, sources, Report(timings=checked), timings,
+            return _release(settings, box, sources, Report(timings=checked), timings,
                             start, pending.wait)
         except _NotValid:
             timings.clear()
-    del corpus
-    corpus, report = validate_slow(settings, sources)
+    corpus = None
+    slow, report = validate_slow(settings, sources)
     if not report.ok:
         raise BuildFailed(report)
-    return _release(settings, corpus, sources, report, timings, start, None)
+    box, slow = [slow], None
+    return _release(settings, box, sources, report, timings, start, None)
 
 
-def _release(settings: Settings, corpus: Corpus, sources: SourceLibrary, report: Report,
+def _release(settings: Settings, box: list[Corpus], sources: SourceLibrary, report: Report,
              timings: dict[str, float], start: float,
              verdict: Callable[[], bool] | None) -> BuildResult:
     """Coverage, assembly, the files, publication; with a pending verdict, publish
     only if it is positive (else _NotValid: a finding explains any other failure too,
     as validation came before everything else)."""
+    corpus = box.pop()
     try:
         step = time.perf_counter()
         coverage = compute_corpus(corpus, sources)  # bad set-aside files stop the build here
