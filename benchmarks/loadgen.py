@@ -75,8 +75,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def query_path(text: str) -> str:
-    return "/sparql?" + urllib.parse.urlencode({"query": text})
+def query_path(text: str, endpoint: str = "/sparql") -> str:
+    """The GET path of a query; `endpoint` is "/query" for Oxigraph's own server."""
+    return endpoint + "?" + urllib.parse.urlencode({"query": text})
 
 
 @dataclass
@@ -106,7 +107,8 @@ class Server:
         return self.proc.returncode
 
 
-def start_server(cmd: list[str], port: int, log: Path, timeout: float = 120) -> Server:
+def start_server(cmd: list[str], port: int, log: Path, timeout: float = 120,
+                 ready_path: str = "/healthz") -> Server:
     """Spawn a server and wait until /healthz answers 200; the time that takes is the
     startup time (polled every 10 ms)."""
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -114,7 +116,7 @@ def start_server(cmd: list[str], port: int, log: Path, timeout: float = 120) -> 
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
     err.close()
-    url = f"http://127.0.0.1:{port}/healthz"
+    url = f"http://127.0.0.1:{port}{ready_path}"
     while time.perf_counter() - start < timeout:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited with {proc.returncode}: "
@@ -192,10 +194,11 @@ def _client(port: int, paths: list[str], seconds: float, threads: int, offset: i
     out.put((sum(counts), sum(errors), [x for lat in latencies for x in lat]))
 
 
-def python_load(port: int, texts: list[str], seconds: float, concurrency: int) -> dict:
+def python_load(port: int, texts: list[str], seconds: float, concurrency: int,
+                endpoint: str = "/sparql") -> dict:
     """`concurrency` keep-alive connections from up to 4 processes (threads within each),
     so the client's GIL does not cap the load; bounded by time and request count."""
-    paths = [query_path(t) for t in texts]
+    paths = [query_path(t, endpoint) for t in texts]
     procs = min(4, concurrency)
     per = [concurrency // procs + (1 if i < concurrency % procs else 0) for i in range(procs)]
     q: mp.Queue = mp.Queue()
@@ -232,10 +235,11 @@ def wrk_available() -> bool:
     return shutil.which("wrk") is not None
 
 
-def wrk_load(port: int, texts: list[str], seconds: float, concurrency: int) -> dict:
+def wrk_load(port: int, texts: list[str], seconds: float, concurrency: int,
+             endpoint: str = "/sparql") -> dict:
     """wrk with a Lua script cycling through the queries; its latency distribution gives
     p50 and p99."""
-    paths = [query_path(t) for t in texts]
+    paths = [query_path(t, endpoint) for t in texts]
     script = "local paths = {\n" + "".join(f"  [==[{p}]==],\n" for p in paths) + "}\n" + (
         "local i = 0\n"
         "function init(args) i = math.random(#paths) end\n"
@@ -276,11 +280,11 @@ def parse_wrk(out: str, seconds: float) -> dict:
             "p99_ms": _ms(grab(r"\n\s+99%\s+(\S+)", "nan"))}
 
 
-def load(port: int, texts: list[str], seconds: float, concurrency: int, tool: str = "auto"
-         ) -> dict:
+def load(port: int, texts: list[str], seconds: float, concurrency: int, tool: str = "auto",
+         endpoint: str = "/sparql") -> dict:
     if tool == "wrk" or (tool == "auto" and wrk_available()):
-        return wrk_load(port, texts, seconds, concurrency)
-    return python_load(port, texts, seconds, concurrency)
+        return wrk_load(port, texts, seconds, concurrency, endpoint)
+    return python_load(port, texts, seconds, concurrency, endpoint)
 
 
 # ------------------------------------------------------------------ no HTTP

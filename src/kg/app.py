@@ -20,11 +20,13 @@ import pyoxigraph as ox
 from flask import Flask, Response, g, request
 
 from .core.settings import Settings
+from .endpoint.accesslog import clean
 from .endpoint.state import AppState, Runtime, pin
 from .release.swap import release_id
 from .store.store import ensure_release, load_store
 
 access_log = logging.getLogger("kg.access")
+__all__ = ["create_app", "clean"]
 
 # For responses that are not pages (which set their own, looser policy): nothing may be
 # loaded, and no other site may frame them.
@@ -33,6 +35,7 @@ STRICT_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 def create_app(settings: Settings | None = None, store: ox.Store | None = None) -> Flask:
     from .endpoint.admission import Admission
+    from .endpoint.answercache import AnswerCache
     from .endpoint.executor import QueryPool
     from .endpoint.live import Live
     from .endpoint.metrics import Metrics
@@ -52,6 +55,7 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
     runtime = Runtime(AppState(settings.with_(dist_dir=folder), store, pool, {}, release))
     runtime.admission = Admission(settings, pool.size)
     runtime.metrics = Metrics(runtime)
+    runtime.answers = AnswerCache(settings.answer_cache_mb * 1024 * 1024)
     runtime.extras["live"] = Live(runtime, link, settings.reload_interval)
     app.extensions["mgkg"] = runtime
 
@@ -67,7 +71,7 @@ def create_app(settings: Settings | None = None, store: ox.Store | None = None) 
     app.register_blueprint(pages_bp)
     pages = install(app, settings.page_renders, settings.page_cache_mb)
     runtime.extras["pages"] = pages
-    runtime.extras["on_swap"] = [pages.drop_other_releases]
+    runtime.extras["on_swap"] = [pages.drop_other_releases, runtime.answers.drop_other_releases]
     return app
 
 
@@ -95,29 +99,6 @@ def _finish(response: Response) -> Response:
     return response
 
 
-def clean(text: str, limit: int = 2000) -> str:
-    """A field for a log line: printable characters only, so no client can end a line
-    (CR, LF), write a terminal escape (ESC), a NUL, or a quote that ends the field.
-    Everything else is written as a Python-style escape (\\x0a, \\u202e), which a reader
-    can decode and no terminal interprets."""
-    text = text[:limit]
-    if text.isprintable() and '"' not in text and "\\" not in text:
-        return text
-    out = []
-    for ch in text:
-        if ch == '"':
-            out.append("\\x22")
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch.isprintable():
-            out.append(ch)
-        else:
-            code = ord(ch)
-            out.append(f"\\x{code:02x}" if code < 0x100 else
-                       f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-    return "".join(out)
-
-
 def _log_access(response: Response, release: str) -> None:
     """One line per request with the time taken; for queries also what was asked and
     what came back, so slow or refused queries can be found in the log. Every field a
@@ -135,7 +116,8 @@ def _log_access(response: Response, release: str) -> None:
         rows = g.get("kg_rows")
         line += (f" form={clean(g.get('kg_form') or '-', 20)} "
                  f"rows={'-' if rows is None else rows}"
-                 f' truncated={g.get("kg_truncated") or "-"} query="{clean(one_line(g.kg_query))}"')
+                 f' truncated={g.get("kg_truncated") or "-"} cache={g.get("kg_cache") or "-"}'
+                 f' query="{clean(one_line(g.kg_query))}"')
     if "kg_error" in g:
         line += f' error="{clean(" ".join(g.kg_error.split()), 200)}"'
     access_log.info(line)

@@ -51,6 +51,7 @@ SERVE_LIMITS: list[tuple[str, type, str]] = [
                                "sent (120)"),
     ("page_renders", int, "pages rendered at once (1)"),
     ("page_cache_mb", int, "memory for rendered pages, MB (64)"),
+    ("answer_cache_mb", int, "memory for SPARQL answers, MB (64; 0 = no cache)"),
     ("reload_interval", float, "seconds between checks of dist for a new release "
                                "(1; 0 = only on SIGHUP)"),
 ]

@@ -27,6 +27,7 @@ from .app import create_app
 from .core.errors import KgError
 from .core.settings import Settings
 from .endpoint.connections import GuardedServer
+from .endpoint.fastpath import FastPath
 
 log = logging.getLogger("kg.serve")
 
@@ -55,7 +56,7 @@ def run(settings: Settings) -> int:
                  "clear_untrusted_proxy_headers": True}
     try:
         server = GuardedServer(
-            app, settings, runtime.metrics,
+            app, settings, runtime.metrics, FastPath(runtime),
             host=settings.host, port=settings.port, threads=settings.threads,
             max_request_body_size=settings.max_request_bytes, ident="mgkg",
             # room for a GET whose URL-encoded query is as long as the limit allows, so

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from ..conftest import http
+from ..conftest import http, running_server
 from .conftest import CHROMIUM, NO_CHROMIUM, watch
 
 GFMD = "https://w3id.org/mgkg/source/002_ff707b0e55ac8f9a"
@@ -104,3 +104,74 @@ def test_what_the_gfmd_paper_says_about_thailand(real_server, browser, gfmd_quot
         assert text[:60] in page.locator(f"li#q-{start}").inner_text()
         assert not errors, errors
         context.close()
+
+
+def _release_copy(mini_settings, dest):
+    """A copy of the mini release to change and serve (the session's one stays)."""
+    import shutil
+
+    shutil.copytree(mini_settings.dist_dir.resolve(), dest)
+    return mini_settings.with_(dist_dir=dest)
+
+
+def test_search_answers_from_the_release_index(mini_settings, tmp_path):
+    """The server searches the file the build wrote, not an index of its own: a row
+    planted in a copy's search.sqlite is found, with its source and offsets."""
+    import sqlite3
+
+    from kg.release.searchindex import FILE
+
+    settings = _release_copy(mini_settings, tmp_path / "dist")
+    db = sqlite3.connect(settings.dist_dir / FILE)
+    db.execute("INSERT INTO doc VALUES ('a planted zyxwvutsr sentence', '', 'quote', "
+               "'https://w3id.org/mgkg/id/iom', "
+               "'https://w3id.org/mgkg/source/001_4f7e06674fa94512', 7, 36, NULL)")
+    db.commit()
+    db.close()
+    with running_server(settings) as base:
+        body = find(base, q="zyxwvutsr")
+        assert body["total"] == 1
+        hit = body["results"][0]
+        assert (hit["start"], hit["end"], hit["thing"]["iri"]) == \
+            (7, 36, "https://w3id.org/mgkg/id/iom")
+        assert hit["quote_href"] == "/source/001_4f7e06674fa94512#q-7"
+
+
+def test_a_release_without_an_index_says_so(mini_settings, tmp_path):
+    from kg.release.searchindex import FILE
+
+    settings = _release_copy(mini_settings, tmp_path / "dist")
+    (settings.dist_dir / FILE).unlink()
+    with running_server(settings) as base:
+        r = http("GET", base + "/search?q=IOM&format=json")
+        assert r.status == 503 and r.type == "application/json"
+        assert "no search index" in r.json()["error"] and "kg build" in r.json()["error"]
+        page = http("GET", base + "/search?q=IOM", headers={"Accept": "text/html"})
+        assert page.status == 503 and "Search is not available" in page.text
+        assert "kg build" in page.text
+        assert http("GET", base + "/doc/id/iom").status == 200  # the rest still serves
+
+
+def test_a_release_swapped_in_live_is_searched_with_its_own_index(tmp_path):
+    import time
+
+    from kg.release.build import build
+
+    from ..conftest import make_project, serving
+
+    settings = make_project(tmp_path / "p")
+    build(settings)
+    data = next((settings.root / "data").glob("*.ttl"))
+    with serving(settings, "--reload-interval", "0.3") as s:
+        old = http("GET", s.base + "/healthz").json()["release"]
+        assert find(s.base, q="Zqvmarker")["total"] == 0
+        data.write_text(data.read_text(encoding="utf-8").replace(
+            'skos:altLabel "IOM"@en', 'skos:altLabel "IOM Zqvmarker"@en'), encoding="utf-8")
+        build(settings)
+        deadline = time.monotonic() + 20
+        while http("GET", s.base + "/healthz").json()["release"] == old:
+            assert time.monotonic() < deadline, "the new release was not picked up"
+            time.sleep(0.1)
+        body = find(s.base, q="Zqvmarker")
+        assert body["total"] == 1
+        assert body["results"][0]["thing"]["iri"] == "https://w3id.org/mgkg/id/iom"

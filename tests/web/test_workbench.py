@@ -137,9 +137,17 @@ def test_why_shows_the_quotes_behind_a_row(real_server, browser, shoot):
     fact = panel.locator("li.why-fact", has_text="in UN system")
     for q in quotes:
         evidence = fact.locator("figure.why-evidence", has_text=q["q"]["value"])
-        caption = evidence.locator("figcaption a").inner_text()
+        caption = evidence.locator("figcaption a").first.inner_text()
         assert f"characters {q['s']['value']}–{q['e']['value']}" in caption
     shoot(page, "query-why-1400")
+    # Each quote behind the answer is citable from where it is shown.
+    q = quotes[0]
+    fact.locator("figure.why-evidence", has_text=q["q"]["value"]).locator("a.cite").first.click()
+    dialog = page.locator("dialog.cite-dialog")
+    dialog.locator("pre.cite-text", has_text=q["q"]["value"][:40]).wait_for()
+    text = dialog.inner_text()
+    assert q["q"]["value"][:40] in text and q["s"]["value"] in text and q["e"]["value"] in text
+    page.keyboard.press("Escape")
     page.locator("#result-table tbody tr").first.get_by_role("button", name="why?").click()
     assert page.locator("tr.why-row").count() == 0
     assert not errors, errors

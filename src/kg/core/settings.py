@@ -58,6 +58,8 @@ class Settings:
     page_renders: int = 1  # pages rendered at once (the rest wait, bounded); they share
     # one interpreter lock, so a second renderer adds no throughput, only contention
     page_cache_mb: int = 64  # memory the cache of rendered pages may use
+    # SPARQL answers (kg.endpoint.answercache): kept per release, LRU; 0 = none.
+    answer_cache_mb: int = 64
     # Releases (kg.endpoint.live): how often dist is checked for a new release; 0 = never.
     reload_interval: float = 1.0
 

@@ -30,9 +30,11 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import threading
 import time
 from collections import defaultdict
 
+from waitress.buffers import OverflowableBuffer
 from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 
@@ -52,9 +54,17 @@ class GuardedChannel(HTTPChannel):
         self.kg_refused = False  # a request errored before its end was read
         self.kg_linger: float | None = None
         self.kg_discarded = 0
+        self.kg_fast_sent: float | None = None  # when the fast path last queued a response
         server.kg_opened(self)
 
     def received(self, data):
+        fast = self.server.kg_fast
+        if (fast is not None and self.request is None and not self.requests
+                and not self.will_close and not self.close_when_flushed):
+            reply = fast.answer_raw(data, self.kg_addr)  # one plain GET, a cache hit
+            if reply is not None:
+                self.kg_send_now(reply)
+                return True
         result = super().received(data)
         now = time.monotonic()
         partial = self.request
@@ -72,6 +82,22 @@ class GuardedChannel(HTTPChannel):
             super().service()
         finally:
             self.kg_idle_since = time.monotonic()
+
+    # -- the fast path (fastpath.py): a whole response written from the event loop
+
+    def kg_send_now(self, data: bytes) -> None:
+        """Queue a finished response behind whatever this channel still has to send
+        (in order: no task is running for it) and try to send it at once."""
+        with self.outbuf_lock:
+            if self.current_outbuf_count >= self.adj.outbuf_high_watermark:
+                self.outbufs.append(OverflowableBuffer(self.adj.outbuf_overflow))
+                self.current_outbuf_count = 0
+            self.outbufs[-1].append(data)
+            self.current_outbuf_count += len(data)
+            self.total_outbufs_len += len(data)
+        self.kg_fast_sent = time.monotonic()  # request_timeout holds for this output too
+        self._flush_exception(self._flush_some)
+        self.kg_idle_since = time.monotonic()
 
     # -- lingering close
 
@@ -129,6 +155,9 @@ class GuardedChannel(HTTPChannel):
             if started is not None and now - started > s.request_timeout:
                 return "request_timeout"
             return None
+        if (self.total_outbufs_len and self.kg_fast_sent is not None
+                and now - self.kg_fast_sent > s.request_timeout):
+            return "request_timeout"  # a cached answer the client will not read
         if partial is None and not self.total_outbufs_len \
                 and now - self.kg_idle_since > s.idle_timeout:
             return "idle_timeout"
@@ -140,8 +169,10 @@ class GuardedServer(TcpWSGIServer):
 
     channel_class = GuardedChannel
 
-    def __init__(self, application, kg_settings, kg_metrics=None, **kw):
+    def __init__(self, application, kg_settings, kg_metrics=None, kg_fast=None, **kw):
         self.kg_settings = kg_settings
+        self.kg_fast = kg_fast  # fastpath.FastPath: cache hits answered in the event loop
+        self.kg_loop = threading.get_ident()  # the thread that runs the event loop
         self.kg_metrics = kg_metrics
         self.kg_per_addr: dict[str, int] = defaultdict(int)
         self.kg_exempt = {kg_settings.trusted_proxy} if kg_settings.trusted_proxy else set()
@@ -164,6 +195,26 @@ class GuardedServer(TcpWSGIServer):
     def _refused(self, reason: str) -> None:
         if self.kg_metrics is not None:
             self.kg_metrics.connections_refused.labels(reason).inc()
+
+    def add_task(self, channel):
+        """A channel has a complete request: answer it here in the event loop if it is an
+        answer-cache hit, else hand it to a thread as waitress does. Called in the loop
+        with the channel's requests lock held, when its first request has just come in
+        (so no task is running for it); from a task thread (the next pipelined request)
+        it always goes to a thread."""
+        fast = self.kg_fast
+        if fast is not None and threading.get_ident() == self.kg_loop:
+            while channel.requests and channel.connected:
+                request = channel.requests[0]
+                data = fast.answer(request, channel.kg_addr)
+                if data is None:
+                    break
+                channel.requests.pop(0)
+                request.close()
+                channel.kg_send_now(data)
+            if not channel.requests:
+                return
+        super().add_task(channel)
 
     def handle_accept(self):
         """Accept what is waiting (up to 64 at a time, so a flood is drained quickly),
@@ -199,7 +250,10 @@ class GuardedServer(TcpWSGIServer):
             if reason is None:
                 continue
             self._refused(reason)
-            if reason == "linger" or channel.requests:
+            # Output a client will not read is never flushed, so waiting to close after
+            # it (will_close) would wait for that client: close at once.
+            if reason == "linger" or channel.requests or (
+                    reason == "request_timeout" and channel.total_outbufs_len):
                 channel.kg_refused = False
                 channel.kg_linger = None
                 channel.handle_close()

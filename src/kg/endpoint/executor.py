@@ -17,7 +17,11 @@ zygote fork a fresh worker, which takes a few milliseconds since nothing is relo
 Forking from the single-threaded zygote rather than from the multi-threaded server
 keeps every fork free of locks held by other threads. Each worker also gets an address
 space cap (a query that would eat the host's memory dies, and is reported) and a
-seccomp sandbox with no network, no file opening and no exec (see sandbox.py).
+seccomp sandbox with no network, no file opening and no exec (see sandbox.py). The
+zygote and worker side lives in zygote.py; this module is the server's side. A query
+found heavy has its worker's CPU priority lowered (by the zygote, HEAVY_NICE), so that a
+runaway query yields the CPU to the HTTP server and to light queries until it is
+stopped; that worker is replaced once it answers, since priority cannot be raised back.
 """
 
 from __future__ import annotations
@@ -40,142 +44,11 @@ import pyoxigraph as ox
 
 from ..core.errors import KgError
 from ..core.settings import Settings
-from . import sandbox
-from .evaluate import Answer, Job, Limits, evaluate
-from .negotiate import GRAPH_FORMATS, RESULT_FORMATS
+from .evaluate import Answer, Job, Limits
 from .wire import Channel
+from .zygote import zygote
 
 log = logging.getLogger("kg.executor")
-
-
-# ------------------------------------------------------------------ worker side
-
-_WARM_UP = (
-    ("SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 3", [f.name for f in RESULT_FORMATS]),
-    ("ASK { ?s ?p ?o }", [f.name for f in RESULT_FORMATS]),
-    ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 3", [f.name for f in GRAPH_FORMATS]),
-    ("DESCRIBE <https://w3id.org/mgkg/id/iom>", ["turtle"]),
-    ("SELEC nothing", ["json"]),
-    ('SELECT * WHERE { BIND(STRDT("x", <y>) AS ?z) BIND(NOW() AS ?t) BIND(RAND() AS ?r) '
-     'BIND(MD5("a") AS ?h) BIND(REGEX("a", "a+", "i") AS ?m) BIND(UUID() AS ?u) }', ["json"]),
-)
-
-
-def _warm_up(store: ox.Store, limits: Limits) -> None:
-    """Exercise every code path once before workers are forked, so that lazy imports and
-    one-time initialisation happen here and not in a sandbox that cannot open files."""
-    for text, formats in _WARM_UP:
-        for name in formats:
-            evaluate(store, Job(text, format=name), limits)
-    pickle.loads(pickle.dumps(Answer.error(500, "x")))
-
-
-def _recv_exact(sock: socket.socket, n: int) -> bytes:
-    data = b""
-    while len(data) < n:
-        chunk = sock.recv(n - len(data))
-        if not chunk:
-            raise EOFError
-        data += chunk
-    return data
-
-
-def _zygote(ctl: socket.socket, store: ox.Store, limits: Limits, parent: int,
-            memory_mb: int, release: str) -> None:
-    sandbox.die_with_parent()
-    if os.getppid() != parent:
-        return
-    # Ctrl-C reaches the whole process group; the server decides when the pool stops.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _warm_up(store, limits)
-    me = os.getpid()
-    live: set[int] = set()
-    ctl.settimeout(0.5)
-    while True:
-        _reap(live)
-        try:
-            command = ctl.recv(1)
-        except TimeoutError:
-            continue
-        except OSError:
-            break
-        if not command:
-            break  # the server closed the pool or died
-        if command == b"S":
-            ours, theirs = socket.socketpair()
-            pid = os.fork()
-            if pid == 0:
-                try:
-                    ctl.close()
-                    ours.close()
-                    _worker(theirs, store, limits, me, memory_mb, release)
-                finally:
-                    os._exit(0)
-            theirs.close()
-            live.add(pid)
-            socket.send_fds(ctl, [struct.pack("!i", pid)], [ours.fileno()])
-            ours.close()
-        elif command == b"R":  # a new release: load it here, fork workers from it
-            size = struct.unpack("!I", _recv_exact(ctl, 4))[0]
-            path, _, new_release = _recv_exact(ctl, size).decode().partition("\n")
-            try:
-                from ..store.store import load_store
-
-                fresh = load_store(None, Path(path))
-                _warm_up(fresh, limits)
-                store, release = fresh, new_release
-                ctl.sendall(b"ok")
-            except Exception as exc:  # the old release stays; the server logs why
-                ctl.sendall(b"no" + str(exc)[:200].encode())
-        elif command == b"K":
-            pid = struct.unpack("!i", _recv_exact(ctl, 4))[0]
-            if pid in live:  # not yet reaped, so the pid cannot belong to anyone else
-                os.kill(pid, signal.SIGKILL)
-    for pid in live:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-
-
-def _reap(live: set[int]) -> None:
-    while live:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            live.clear()
-            return
-        if pid == 0:
-            return
-        live.discard(pid)
-
-
-def _worker(sock: socket.socket, store: ox.Store, limits: Limits, zygote: int,
-            memory_mb: int, release: str) -> None:
-    sandbox.die_with_parent()
-    if os.getppid() != zygote:
-        return
-    conn = Channel(sock)
-    sandbox.limit_memory(memory_mb)
-    sandboxed = sandbox.deny_network_files_exec()
-    conn.send(b"1" if sandboxed else b"0")
-    while True:
-        try:
-            data = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            answer = evaluate(store, pickle.loads(data), limits)
-            answer.release = release
-            payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        except MemoryError:
-            payload = pickle.dumps(Answer.error(
-                503, "the query was stopped: it needed more memory than a query may use"))
-        except BaseException as exc:  # never let one query take the worker down silently
-            payload = pickle.dumps(Answer.error(500, f"internal error: {type(exc).__name__}"))
-        conn.send(payload)
-
-
-# ------------------------------------------------------------------ server side
 
 
 @dataclass
@@ -183,6 +56,7 @@ class _Worker:
     pid: int
     conn: Channel
     generation: int = 0  # which release it was forked with (QueryPool.generation)
+    lowered: bool = False  # ran a heavy query at HEAVY_NICE: replaced, not reused
 
 
 class PoolError(KgError):
@@ -229,7 +103,7 @@ class QueryPool:
         if pid == 0:
             try:
                 ours.close()
-                _zygote(theirs, self.store, self.limits, parent, self.settings.query_memory_mb,
+                zygote(theirs, self.store, self.limits, parent, self.settings.query_memory_mb,
                         self.release)
             finally:
                 os._exit(0)
@@ -364,8 +238,17 @@ class QueryPool:
                 return worker
             self._kill(worker)  # forked with a release that has been replaced
 
+    def _lower(self, worker: _Worker) -> None:
+        with self._lock:
+            if not self._closed and self._ctl is not None:
+                with contextlib.suppress(OSError):
+                    self._ctl.sendall(b"N" + struct.pack("!i", worker.pid))
+                    worker.lowered = True
+
     def _give_back(self, worker: _Worker) -> None:
-        if worker.generation == self.generation:
+        if worker.lowered:
+            self._replace(worker)
+        elif worker.generation == self.generation:
             self._idle.put(worker)
         else:
             self._kill(worker)
@@ -373,13 +256,14 @@ class QueryPool:
     # -- queries
 
     def run(self, job: Job, timeout: float, *, deadline: float | None = None,
-            probe: float | None = None, on_probe=None) -> Answer | None:
+            probe: float | None = None, on_probe=None, heavy: bool = False) -> Answer | None:
         """Answer a job by its deadline (monotonic; default: timeout seconds from now),
         the wait for a worker included, or stop it and say so.
 
         With `probe`, a query still running after probe seconds asks `on_probe()`
         whether it may go on; if not, it is stopped and None is returned (the caller
-        queues it in the heavy lane and runs it again within the same deadline)."""
+        queues it in the heavy lane and runs it again within the same deadline). A heavy
+        query (`heavy`, or one let go on by on_probe) runs at a lower CPU priority."""
         started = time.monotonic()
         deadline = started + timeout if deadline is None else deadline
         if self._alive <= 0:
@@ -395,8 +279,8 @@ class QueryPool:
             worker.conn.send(payload)
         except OSError:  # the worker died while idle; the query never reached it
             self._replace(worker)
-            return self.run(job, timeout, deadline=deadline, probe=probe,
-                            on_probe=on_probe) if self._alive > 0 else Answer.error(
+            return self.run(job, timeout, deadline=deadline, probe=probe, on_probe=on_probe,
+                            heavy=heavy) if self._alive > 0 else Answer.error(
                 503, "no query worker is available; the server is unhealthy")
         try:
             data = None
@@ -405,7 +289,10 @@ class QueryPool:
                 if data is None and not on_probe():
                     self._replace(worker)
                     return None
+                heavy = heavy or data is None
             if data is None:
+                if heavy:
+                    self._lower(worker)
                 data = worker.conn.recv(max(0.0, deadline - time.monotonic()))
             if data is None:
                 self.timeouts += 1

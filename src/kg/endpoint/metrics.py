@@ -19,6 +19,7 @@ class Metrics:
         self.runtime = runtime
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
+        self._children: dict[tuple, object] = {}
         self.requests = Counter("mgkg_http_requests", "HTTP requests answered, by status "
                                 "class and route kind", ["status", "kind"], registry=r)
         self.queries = Counter("mgkg_queries", "SPARQL queries evaluated, by lane and "
@@ -33,6 +34,8 @@ class Metrics:
         self.connections_refused = Counter(
             "mgkg_connections_refused", "connections closed at once or for a deadline, by "
             "reason", ["reason"], registry=r)
+        self.answers = Counter("mgkg_answer_cache", "SPARQL answers by cache outcome (hit, "
+                               "miss, revalidated: a 304)", ["outcome"], registry=r)
         self.connections = Gauge("mgkg_connections_open", "open client connections",
                                  registry=r)
         r.register(_PoolCollector(runtime))
@@ -40,11 +43,22 @@ class Metrics:
     def answered(self, answer, heavy: bool) -> None:
         self.queries.labels("heavy" if heavy else "light", str(answer.status)).inc()
 
+    def answer_cache(self, outcome: str) -> None:
+        self._child(self.answers, outcome).inc()
+
+    def _child(self, metric, *labels: str):
+        """A labelled child, looked up once: the fast path counts every request."""
+        key = (id(metric), labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*labels)
+        return child
+
     def rejected(self, status: int) -> None:
         self.rejections.labels(str(status)).inc()
 
     def request(self, status: int, kind: str) -> None:
-        self.requests.labels(f"{status // 100}xx", kind).inc()
+        self._child(self.requests, f"{status // 100}xx", kind).inc()
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from ..store import sparqltext
-from . import guard
+from . import answercache, guard
 from .admission import Rejected
 from .evaluate import Answer, Job, Refused, pick_format
 from .negotiate import GRAPH_FORMATS, RESULT_FORMATS
@@ -30,7 +30,7 @@ FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
 EXPOSED = ("Content-Length, Server-Timing, X-MGKG-Truncated, X-MGKG-Limit, X-MGKG-Rows, "
-           "X-MGKG-Release, X-Request-Id, Retry-After")
+           "X-MGKG-Release, X-Request-Id, Retry-After, ETag, X-MGKG-Cache")
 # What a preflight allows: a fixed list, never an echo of what was asked.
 ALLOWED_HEADERS = "Accept, Content-Type, Accept-Language, Content-Language, Cache-Control"
 READ_ONLY = ("this endpoint is read-only: SPARQL Update ({what}) is not accepted here, "
@@ -61,6 +61,9 @@ def healthz():
             "timeouts": pool.timeouts if pool else 0,
             "crashes": pool.crashes if pool else 0,
             "release": state().release}
+    answers = runtime().answers
+    if answers is not None:
+        body["answer_cache"] = answers.snapshot()
     return body, 200 if ok else 503
 
 
@@ -231,8 +234,24 @@ def _answer(job: Job) -> Response:
         fmt = pick_format("results", job.accept, job.format)
     elif shape.form in ("CONSTRUCT", "DESCRIBE"):
         fmt = pick_format("graph", job.accept, job.format)
+    dataset = _dataset(job)
+    # The release is immutable: the answer is a function of what the tag is made of, so
+    # a client that holds it needs no evaluation (answercache.py).
+    tag = (answercache.etag(app.release, _limits(app.settings), job.query, fmt.media_type,
+                            dataset)
+           if fmt is not None and answercache.deterministic(job.query) else None)
+    if tag and answercache.if_none_match(request.headers.get("If-None-Match"), tag):
+        _count_cache("revalidated")
+        return _not_modified(tag)
     if request.method == "HEAD":
-        return _head(fmt)
+        return _head(fmt, tag)
+    cache = runtime().answers
+    k = answercache.key(app.release, job.query, job.format, job.accept, dataset)
+    if tag and cache is not None:
+        entry = cache.get(k)
+        if entry is not None:
+            _count_cache("hit")
+            return _from_entry(entry)
     answer = _run(job)
     if answer.release:
         g.kg_release = answer.release
@@ -248,17 +267,67 @@ def _answer(job: Job) -> Response:
         if answer.truncated:
             response.headers["X-MGKG-Limit"] = f"{answer.truncated}={answer.limit}"
         response.headers["Server-Timing"] = f"query;dur={answer.seconds * 1000:.2f}"
+        # Only an answer made from the pinned release carries that release's tag.
+        if tag and answer.release == app.release and answer.content_type == fmt.content_type:
+            response.headers["ETag"] = tag
+            response.headers["Cache-Control"] = answercache.CACHE_CONTROL
+            if cache is not None and cache.enabled:
+                g.kg_cache = "miss"
+                _count_cache("miss")
+                response.headers["X-MGKG-Cache"] = "miss"
+                cache.put(k, answercache.Entry(
+                    app.release, answer.body, answer.content_type, tag, shape.form or "-",
+                    answer.count, answer.truncated, answer.limit, answer.seconds))
     else:
         g.kg_error = answer.body.decode(errors="replace").strip()
     return response
 
 
-def _head(fmt) -> Response:
+def _dataset(job: Job) -> tuple | None:
+    if job.default_graphs is None and job.named_graphs is None:
+        return None
+    return (tuple(job.default_graphs or ()), tuple(job.named_graphs or ()))
+
+
+def _limits(settings) -> tuple:
+    return (settings.max_rows, settings.max_response_bytes, settings.base_iri)
+
+
+def _count_cache(outcome: str) -> None:
+    metrics = runtime().metrics
+    if metrics is not None:
+        metrics.answer_cache(outcome)
+
+
+def _not_modified(tag: str) -> Response:
+    g.kg_cache = "revalidated"
+    response = Response(status=304)
+    response.headers["ETag"] = tag
+    response.headers["Cache-Control"] = answercache.CACHE_CONTROL
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _from_entry(entry: answercache.Entry) -> Response:
+    g.kg_cache = "hit"
+    g.kg_release = entry.release
+    g.kg_rows = entry.count
+    g.kg_truncated = entry.truncated
+    response = Response(entry.body, 200, content_type=entry.content_type)
+    for name, value in entry.headers():
+        response.headers[name] = value
+    return response
+
+
+def _head(fmt, tag: str | None = None) -> Response:
     """HEAD checks the request (protocol, size, guards, negotiation) and says what a GET
     would send, without evaluating the query: a HEAD must not cost what a GET does."""
     response = Response(b"", 200, content_type=fmt.content_type if fmt else
                         "application/octet-stream")
     response.headers["Vary"] = "Accept"
+    if tag:
+        response.headers["ETag"] = tag
+        response.headers["Cache-Control"] = answercache.CACHE_CONTROL
     return response
 
 
@@ -275,10 +344,10 @@ def _run(job: Job) -> Answer:
         probe = (None if ticket.heavy or not s.light_seconds else
                  s.light_seconds * (0.2 if ticket.short else 1.0))
         answer = app.pool.run(job, s.query_timeout, deadline=ticket.deadline, probe=probe,
-                              on_probe=lambda: admission.promote(ticket))
+                              on_probe=lambda: admission.promote(ticket), heavy=ticket.heavy)
         if answer is None:  # heavy, and no heavy slot free: queued, then run again
             admission.requeue(ticket)
-            answer = app.pool.run(job, s.query_timeout, deadline=ticket.deadline)
+            answer = app.pool.run(job, s.query_timeout, deadline=ticket.deadline, heavy=True)
     finally:
         heavy = ticket.heavy_since is not None
         admission.release(ticket)

@@ -38,6 +38,7 @@ class Runtime:
     current: AppState
     admission: object | None = None  # admission.Admission
     metrics: object | None = None  # metrics.Metrics
+    answers: object | None = None  # answercache.AnswerCache (keyed by release)
     extras: dict = field(default_factory=dict)
 
     # What callers that predate live reload read from extensions["mgkg"] directly.

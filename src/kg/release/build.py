@@ -34,7 +34,7 @@ from ..validation.coverage import to_json as coverage_json
 from ..validation.diagnostics import Report
 from ..validation.validate import validate_slow
 from ..validation.verdict import Pending, checks_pass
-from . import dumps
+from . import dumps, searchindex
 from .annotations import collections, file_name
 from .assemble import Release, assemble_release
 from .dumps import graph_triples, merge_sorted, sorted_ntriples
@@ -59,6 +59,7 @@ RELEASE_FILES = {
     "build-report.json": "application/json",
     "build-report.md": "text/markdown",
     "coverage.json": "application/json",
+    searchindex.FILE: "application/vnd.sqlite3",
     "SHA256SUMS": "text/plain",
 }
 
@@ -144,6 +145,10 @@ def _write_reports(target: Path, c: Context) -> None:
                    ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def _write_searchindex(target: Path, c: Context) -> None:
+    searchindex.write(target / searchindex.FILE, c.release.quads)  # full-text search, kg serve
+
+
 def write_sums(target: Path) -> None:
     sums = []
     for name in sorted(p.name for p in target.iterdir() if p.is_file()):
@@ -160,6 +165,7 @@ WRITERS: list[tuple[str, Writer]] = [
     ("ontology", _write_ontology),
     ("void", _write_void),
     ("reports", _write_reports),
+    ("searchindex", _write_searchindex),
 ]
 
 

@@ -31,3 +31,28 @@
     b.addEventListener("click", function () { apply(b.dataset.source); });
   });
 })();
+
+/* The neighbourhood picture: the links of this thing from /api/neighbourhood, drawn by
+   graph.js. Without the script the page lists the same links as text. */
+(function () {
+  "use strict";
+  var holder = document.querySelector(".neighbourhood[data-src]");
+  if (!holder || !window.MgkgGraph) return;
+  holder.textContent = "Drawing the neighbourhood…";
+  fetch(holder.dataset.src).then(function (r) {
+    if (!r.ok) throw new Error("HTTP " + r.status);
+    return r.json();
+  }).then(function (data) {
+    window.MgkgGraph.draw(holder, data, {
+      root: holder.dataset.root || "",
+      title: "Neighbourhood: " + data.nodes.length + " things and " + data.edges.length + " links"
+    });
+    if (data.truncated) {
+      holder.appendChild(Object.assign(document.createElement("p"), {
+        className: "muted",
+        textContent: "Showing " + data.nodes.length + " of " + data.total +
+          " things; claims come last. Every link is listed under Facts and Relations."
+      }));
+    }
+  }).catch(function (e) { holder.textContent = "Could not draw the neighbourhood: " + e.message; });
+})();

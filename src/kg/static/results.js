@@ -1,6 +1,7 @@
 /* Results of a SPARQL SELECT as a person reads them: labels with every IRI (fetched in
    one request from /api/labels), numbers and dates formatted with the datatype on hover,
-   sortable columns, pages, and a bar chart or a timeline when the columns allow one.
+   sortable columns, pages, and a bar chart, a timeline, a line chart (numbers over dates)
+   or a graph (links between things, drawn by graph.js) when the columns allow one.
    Downloads are of the whole result in CSV (values), TSV (SPARQL 1.1 TSV: terms in
    Turtle syntax) and the endpoint's own JSON. No other host is contacted. */
 (function () {
@@ -150,6 +151,9 @@
     var category = vars.filter(function (v) { return kinds[v] === "iri" || kinds[v] === "text"; });
     if (numeric.length && this.rows.length >= 2 && (category.length || dates.length)) out.push(["bar", "Bar chart"]);
     if (dates.length && this.rows.length >= 2) out.push(["timeline", "Timeline"]);
+    if (dates.length && numeric.length && this.rows.length >= 2) out.push(["line", "Line chart"]);
+    var iris = vars.filter(function (v) { return kinds[v] === "iri"; });
+    if (iris.length >= 2 && this.rows.length >= 1 && window.MgkgGraph) out.push(["graph", "Graph"]);
     return out;
   };
 
@@ -157,6 +161,12 @@
      not too many rows); the table otherwise. The switcher always offers every view. */
   Results.prototype.autoView = function (views) {
     var names = views.map(function (v) { return v[0]; });
+    var kinds = this.kinds, filled = this.vars.filter(function (v) { return kinds[v] !== "empty"; });
+    // Only links between things: the graph says more than a table of names.
+    if (names.indexOf("graph") >= 0 && this.rows.length <= 300 &&
+        filled.every(function (v) { return kinds[v] === "iri"; })) return "graph";
+    // Numbers over dates in a short result: a line per series.
+    if (names.indexOf("line") >= 0 && this.vars.length <= 6 && this.rows.length <= 60) return "line";
     if (this.vars.length <= 3 && this.rows.length <= 60) {
       if (names.indexOf("timeline") >= 0 && this.kinds[this.vars[0]] === "date") return "timeline";
       if (names.indexOf("bar") >= 0) return "bar";
@@ -337,6 +347,13 @@
         }
         if (e.support) cap.appendChild(el("span", { "class": "badge support" }, e.support));
         if (e.according_to && e.according_to.length) cap.appendChild(el("span", { "class": "badge according" }, "according to " + e.according_to.join(", ")));
+        if (e.cite_href) {
+          /* The answer's evidence, citable where it is shown (static/cite.js opens the dialog). */
+          cap.appendChild(document.createTextNode(" · "));
+          var c = el("a", { "class": "cite", "data-cite": "" }, "cite");
+          c.href = root + e.cite_href;
+          cap.appendChild(c);
+        }
         fig.appendChild(cap);
         li.appendChild(fig);
       });
@@ -371,7 +388,93 @@
   Results.prototype.renderChart = function () {
     var holder = this.o.viewHolder;
     holder.textContent = "";
-    holder.appendChild(this.view === "bar" ? this.barChart() : this.timeline());
+    if (this.view === "graph") { this.graph(holder); return; }
+    holder.appendChild(this.view === "bar" ? this.barChart() : this.view === "line" ? this.lineChart() : this.timeline());
+  };
+
+  /* Graph view: every IRI of the result a node, and in each row a link from its first IRI
+     column to each of the others, named by the column (the row's subject and what the
+     query asked about it). At most 150 nodes; the table has the rest. */
+  Results.prototype.graph = function (holder) {
+    var self = this, kinds = this.kinds;
+    var iris = this.vars.filter(function (v) { return kinds[v] === "iri"; });
+    var nodes = [], index = {}, edges = {}, cap = 150, dropped = 0;
+    function add(t, v) {
+      if (!t || t.type !== "uri") return null;
+      if (index[t.value] === undefined) {
+        if (nodes.length >= cap) { dropped++; return null; }
+        index[t.value] = nodes.length;
+        nodes.push({ id: t.value, label: self.text(t), href: self.localPath(t.value), type: v });
+      }
+      return t.value;
+    }
+    this.rows.forEach(function (b) {
+      var from = add(b[iris[0]], iris[0]);
+      iris.slice(1).forEach(function (v) {
+        var to = add(b[v], v);
+        if (from && to && from !== to) edges[from + " " + v + " " + to] = { source: from, target: to, label: v };
+      });
+    });
+    var list = Object.keys(edges).map(function (k) { return edges[k]; });
+    window.MgkgGraph.draw(holder, { nodes: nodes, edges: list }, {
+      title: "Graph of " + nodes.length + " things and " + list.length + " links: " + iris.join(", ")
+    });
+    if (dropped) holder.appendChild(el("p", { "class": "muted" }, "The first " + cap + " things are drawn; the table shows every row."));
+  };
+
+  /* Line chart: numbers over dates, one line per value of the first name column. */
+  Results.prototype.lineChart = function () {
+    var self = this, dv = this.pick("date"), val = this.pick("number");
+    // A series is what the row's names say together (thing, unit, kind...), at most three.
+    var cats = this.vars.filter(function (v) { return self.kinds[v] === "iri" || self.kinds[v] === "text"; }).slice(0, 3);
+    var cat = cats.join(", ");
+    var series = {}, order = [];
+    this.rows.forEach(function (b) {
+      if (!b[dv] || !b[val] || yearOf(b[dv]) === null || !isFinite(Number(b[val].value))) return;
+      var key = cats.map(function (c) { return b[c] ? self.text(b[c]) : ""; }).filter(Boolean).join(" · ") || val;
+      if (!series[key]) { series[key] = []; order.push(key); }
+      series[key].push({ x: yearOf(b[dv]), y: Number(b[val].value), b: b });
+    });
+    var pts = [].concat.apply([], order.map(function (k) { return series[k]; }));
+    var W = 900, H = 340 + 18 * Math.ceil(order.length / 2), L = 80, R = 20, T = 20, B = 40 + 18 * Math.ceil(order.length / 2);
+    var xs = pts.map(function (p) { return p.x; }), ys = pts.map(function (p) { return p.y; });
+    var x0 = Math.floor(Math.min.apply(null, xs)), x1 = Math.ceil(Math.max.apply(null, xs) + 0.01);
+    if (x1 - x0 < 2) { x0 -= 1; x1 += 1; }
+    var y1 = Math.max.apply(null, ys.concat([0])) * 1.1 || 1, y0 = Math.min.apply(null, ys.concat([0]));
+    function X(x) { return L + (W - L - R) * (x - x0) / (x1 - x0); }
+    function Y(y) { return T + (H - T - B) * (1 - (y - y0) / (y1 - y0)); }
+    var colours = ["#3b73b9", "#b5651d", "#2e8b57", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d", "#d4a017"];
+    var s = svg("svg", { viewBox: "0 0 " + W + " " + H, "class": "chart line", role: "img",
+                          "aria-label": "Line chart of " + val + " over " + dv });
+    s.appendChild(svg("title", {}, val + " over " + dv + (cat ? ", one line per " + cat : "")));
+    s.appendChild(svg("line", { x1: L, y1: Y(y0), x2: W - R, y2: Y(y0), "class": "axis" }));
+    s.appendChild(svg("line", { x1: L, y1: T, x2: L, y2: Y(y0), "class": "axis" }));
+    var step = Math.max(1, Math.ceil((x1 - x0) / 12));
+    for (var yr = x0; yr <= x1; yr += step) {
+      s.appendChild(svg("text", { x: X(yr), y: Y(y0) + 20, "text-anchor": "middle", "class": "tick" }, String(yr)));
+    }
+    [0, 0.5, 1].forEach(function (f) {
+      var v = y0 + (y1 - y0) * f;
+      s.appendChild(svg("text", { x: L - 6, y: Y(v) + 4, "text-anchor": "end", "class": "tick" },
+                        v.toLocaleString("en-GB", { maximumFractionDigits: 1 })));
+    });
+    order.forEach(function (k, i) {
+      var c = colours[i % colours.length], list = series[k].sort(function (a, b) { return a.x - b.x; });
+      var g = svg("g", { "class": "series", "data-series": k });
+      g.appendChild(svg("path", { "class": "line-series", stroke: c,
+        d: list.map(function (p, j) { return (j ? "L" : "M") + X(p.x) + "," + Y(p.y); }).join(" ") }));
+      list.forEach(function (p) {
+        var pt = svg("g", { "class": "point" });
+        pt.appendChild(svg("title", {}, k + ": " + self.text(p.b[val]) + ", " + formatDate(p.b[dv])));
+        pt.appendChild(svg("circle", { cx: X(p.x), cy: Y(p.y), r: 4.5, style: "fill:" + c }));
+        g.appendChild(pt);
+      });
+      var lx = L + (i % 2) * ((W - L - R) / 2), ly = H - B + 38 + 18 * Math.floor(i / 2);
+      g.appendChild(svg("rect", { x: lx, y: ly - 9, width: 12, height: 4, fill: c }));
+      g.appendChild(svg("text", { x: lx + 18, y: ly - 3, "class": "tick" }, k.length > 52 ? k.slice(0, 51) + "…" : k));
+      s.appendChild(g);
+    });
+    return s;
   };
 
   Results.prototype.pick = function (kind) {

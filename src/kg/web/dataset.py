@@ -13,6 +13,8 @@ from flask import (
 from werkzeug.exceptions import NotFound
 
 from ..endpoint.state import state
+from .citation import dataset_citation
+from .citeformats import to_text
 from .common import (
     DCATNS,
     DCT,
@@ -82,8 +84,10 @@ def doc_dataset(ext: str = "html") -> Response:
     triples = void_triples()
     if ext != "html":
         return rdf_response(triples, ext)
+    cite = dataset_citation()  # read from the same VoID record
     return html("dataset.html", ds=dataset_view(triples),
-                formats=format_links(base_iri() + "dataset"))
+                formats=format_links(base_iri() + "dataset"),
+                cite_as={"text": to_text(cite).strip(), "version_iri": cite.version_iri})
 
 
 def dataset_view(triples: list[ox.Triple]) -> dict:

@@ -23,6 +23,12 @@ class Figure:
     counts: list[Node]
     comments: list[str]
     evidence: list[Evidence]
+    # The numbers themselves, for charts: the value, or the range's ends (None if absent
+    # or not a number), and the as-of date as written (2006, 2006-05, 2006-05-01).
+    number: float | None = None
+    low: float | None = None
+    high: float | None = None
+    date: str | None = None
 
 
 def describe_figure(v: View, fig: Subject) -> Figure:
@@ -53,7 +59,18 @@ def describe_figure(v: View, fig: Subject) -> Figure:
         comments=sorted(o.value for o in v.objects(fig, COMMENT)
                         if isinstance(o, ox.Literal) and o.value not in shown),
         evidence=evidence,
+        number=_float(lit("value")),
+        low=_float(lit("minValue")),
+        high=_float(lit("maxValue")),
+        date=as_of.value if isinstance(as_of, ox.Literal) else None,
     )
+
+
+def _float(text: str) -> float | None:
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None
 
 
 def _num(text: str) -> str:

@@ -15,6 +15,7 @@ from flask import (
 from werkzeug.exceptions import NotFound
 
 from ..endpoint.state import state
+from .classtree import class_tree
 from .common import (
     ALL_DISJOINT,
     ALT,
@@ -54,7 +55,7 @@ from .common import (
     prefixed,
     rdf_response,
 )
-from .view import Node, View, app_cache, ontology_graph
+from .view import Node, View, app_cache, entities, ontology_graph
 
 # --------------------------------------------------------------------------- ontology
 
@@ -255,7 +256,8 @@ def _ontology_response(ext: str | None, vary: bool) -> Response:
     if ext is None:
         return not_acceptable(ONTOLOGY_OFFERS)
     if ext == "html":
-        resp = html("ontology.html", o=ontology_doc())
+        resp = html("ontology.html", o=ontology_doc(), tree=ontology_tree(),
+                    model=(state().settings.root / MODEL_SVG).is_file())
     else:
         resp = rdf_response(ontology_triples(), ext)
     if vary:
@@ -277,6 +279,31 @@ def ontology_variant(ext: str) -> Response:
     if ext not in ONTOLOGY_EXT:
         raise NotFound(f"no /ontology.{ext}; try .html, .ttl, .owl, .nt or .jsonld")
     return _ontology_response(ONTOLOGY_EXT[ext], vary=False)
+
+
+MODEL_SVG = "docs/model.svg"  # written by `kg diagram`, committed with the project
+
+
+def ontology_tree() -> list:
+    """The ontology's classes as a tree, each with the things it counts (subclasses
+    included), empty classes kept: the page documents the model, not only the data."""
+    cache = app_cache()
+    if "ontology-tree" not in cache:
+        cache["ontology-tree"] = class_tree(View(state().store), entities(), prune=False,
+                                            with_members=False)
+    return cache["ontology-tree"]
+
+
+@bp.get("/ontology/model.svg")
+def model_picture() -> Response:
+    """The model picture of the README (classes, subclass links, object properties), so
+    the ontology page shows it without reaching another host."""
+    path = state().settings.root / MODEL_SVG
+    if not path.is_file():
+        raise NotFound("no model picture: run `kg diagram` to draw docs/model.svg")
+    resp = Response(path.read_bytes(), mimetype="image/svg+xml")
+    resp.headers["Cache-Control"] = "no-cache"
+    return resp
 
 
 @bp.get("/ontology/<version>")

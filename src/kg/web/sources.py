@@ -56,6 +56,7 @@ class QuoteBlock:
     facts: list[tuple[Node, Node, Node]]
     figures: list[Figure]
     comments: list[str]
+    cite: str | None = None  # the evidence key of its first fact, for /cite?fact=
 
 
 def source_blocks(source_iri: str) -> list[QuoteBlock]:
@@ -71,7 +72,8 @@ def source_blocks(source_iri: str) -> list[QuoteBlock]:
             continue
         block = blocks.get(ev.quote)
         if block is None:
-            block = blocks[ev.quote] = QuoteBlock(ev.quote, ev.start, ev.end, [], [], [])
+            block = blocks[ev.quote] = QuoteBlock(ev.quote, ev.start, ev.end, [], [], [],
+                                                  ev.key)
         if any(True for _ in v.quads(node, TYPE, fig_class)):
             block.figures.append(describe_figure(v, node))
         else:

@@ -17,6 +17,7 @@ from flask import (
 from ..endpoint.state import state
 from .cite import short_names
 from .claims import negative_groups
+from .classtree import class_tree, untyped
 from .common import (
     ALT,
     AX_PROPERTY,
@@ -43,15 +44,14 @@ from .common import (
     doc_path,
     html,
     iri_node,
-    mg_ns,
     negotiate,
     not_acceptable,
     rdf_response,
     see_other,
 )
+from .figchart import charts, figure_anchor
 from .figures import Figure, describe_figure
 from .view import (
-    Entry,
     Evidence,
     Fact,
     Group,
@@ -306,7 +306,8 @@ def doc_thing(name: str) -> Response:
     v = view()
     refs = source_refs(v, desc)
     shorts = {**short_names(v), **{r.node.iri: r.short for r in refs}}
-    return html("resource.html", d=desc, formats=format_links(iri), shorts=shorts, refs=refs)
+    return html("resource.html", d=desc, formats=format_links(iri), shorts=shorts, refs=refs,
+                charts=charts(desc.figures, shorts), fig_anchor=figure_anchor)
 
 
 @dataclass
@@ -358,22 +359,14 @@ def format_links(iri: str) -> list[tuple[str, str, str]]:
 
 @bp.get("/id/")
 def browse() -> Response:
-    """Everything described, by type, with a filter: the way in for someone with no
-    IRI to start from."""
+    """Everything described, as a tree of the ontology's classes with counts that
+    include subclasses, and a filter: the way in for someone with no IRI to start from."""
     q = (request.args.get("q") or "").strip()
     pool = entities()
     if q:
         words = q.lower().split()
         pool = [e for e in pool if all(w in f"{e.slug} {e.label.lower()}" for w in words)]
-    by_type: dict[str, list[Entry]] = defaultdict(list)
     v = view()
-    for e in pool:
-        mg_types = [t for t in e.types if t.startswith(mg_ns())] or e.types or [""]
-        by_type[mg_types[0]].append(e)
-    sections = []
-    for t, items in by_type.items():
-        sections.append((v.node(iri_node(t)) if t else Node("Untyped", "literal"), items))
-    sections.sort(key=lambda s: s[0].text.casefold())
-    return html("browse.html", sections=sections, q=q, total=len(pool))
-
-
+    others = [(v.node(iri_node(t)) if t else Node("Untyped", "literal"), items)
+              for t, items in untyped(pool, v)]
+    return html("browse.html", tree=class_tree(v, pool), others=others, q=q, total=len(pool))

@@ -8,16 +8,14 @@ depend on the endpoint's limits and cost a handful of index look-ups each.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from flask import (
-    current_app,
-    g,
-)
+from flask import g
 
 from ..endpoint.state import state
 from .common import (
@@ -74,6 +72,7 @@ class Evidence:
     according_to: list[Node] = field(default_factory=list)
     date_basis: Node | None = None
     cites: list[Node] = field(default_factory=list)
+    key: str | None = None  # evidence_key(): how /cite?fact= names this piece of evidence
 
 
 @dataclass
@@ -220,7 +219,38 @@ class View:
             according_to=[self.node(o) for o in props.get(mg + "accordingTo", [])],
             date_basis=self.node(basis[0]) if basis else None,
             cites=[self.node(o) for o in props.get(mg + "cites", [])],
+            key=evidence_key(node, props) if quotes else None,
         )
+
+
+_OWL = "http://www.w3.org/2002/07/owl#"
+_KEY_ROLES = (("axiom", ("annotatedSource", "annotatedProperty", "annotatedTarget")),
+              ("not", ("sourceIndividual", "assertionProperty", "targetIndividual",
+                       "targetValue")))
+
+
+def evidence_key(node: Subject, props: dict[str, list]) -> str:
+    """A name for one piece of evidence that outlives the store: the store renames blank
+    nodes on every load, so the axiom's own label cannot go in a link. The name hashes
+    what the evidence is of (the fact's subject, property and object; a negative fact's;
+    else the node's IRI or its other statements), its source, quote and offset, so the
+    same evidence keeps its name across servers and across builds that leave it alone."""
+    mg = base_iri() + "ontology#"
+    parts: list[str] = []
+    for kind, roles in _KEY_ROLES:
+        if props.get(_OWL + roles[0]):
+            parts = [kind] + [str(props[_OWL + r][0]) for r in roles if props.get(_OWL + r)]
+            break
+    if not parts:
+        if isinstance(node, ox.NamedNode):
+            parts = ["node", str(node)]
+        else:
+            skip = {DCT + "source", mg + "quote", mg + "quoteStart", mg + "quoteEnd"}
+            parts = ["node"] + sorted(f"{p} {o}" for p, objs in props.items() if p not in skip
+                                      for o in objs if not isinstance(o, ox.BlankNode))
+    for prop in (DCT + "source", mg + "quote", mg + "quoteStart"):
+        parts.append(str((props.get(prop) or [""])[0]))
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
 def mg_id(slug: str) -> str:
@@ -234,8 +264,9 @@ def view() -> View:
 
 
 def app_cache() -> dict:
-    """Per-app memo for things computed once from the (immutable) release."""
-    return current_app.extensions.setdefault("mgkg.pages", {})
+    """Memo for things computed once from the (immutable) release: kept with the release
+    the request is pinned to, so a live release switch never serves the old one's."""
+    return state().cache.setdefault("pages", {})
 
 
 def ontology_graph() -> ox.NamedNode:

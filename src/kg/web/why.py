@@ -96,6 +96,7 @@ def _ev(v: View, ev: Evidence) -> dict:
         "support": ev.support.text if ev.support else None,
         "according_to": [a.text for a in ev.according_to],
         "comments": ev.comments,
+        "cite_href": f"/cite?fact={ev.key}" if ev.key else None,
     }
 
 
