@@ -7,8 +7,7 @@ measures, each stage in its own bounded child process so that wall time and peak
 are that stage's own:
 
 1. build: `kg.release.build.build` (what `kg build` runs) into a scratch dist/, wall time, peak
-   RSS, and the time of each step (found by wrapping kg.release.build's functions, not by copying
-   them);
+   RSS, and the time of each step as the build itself records it (BuildResult.timings);
 2. validate: `kg.validation.validate.validate` (what `kg validate` runs), per stage, time-bounded;
 3. queries: the serving store as the query workers hold it (`load_store`, which also
    materializes the union default graph), every queries/*.rq as it is at run time, median
@@ -71,42 +70,29 @@ def _settings(p: dict):
 
 
 def child_build(p: dict) -> dict:
-    """kg.release.build.build, with its steps timed by wrapping the functions it calls."""
-    import rdflib
-
+    """kg.release.build.build: its own step timings (BuildResult.timings), and a STEP line
+    as each stage ends (wrapping the functions it calls), so a stopped run says how far
+    it got."""
     import kg.release.build as kb
-    from kg.input.corpus import Corpus
 
-    steps: dict[str, float] = {}
-
-    def timed(name: str, fn):
+    def announce(name: str, fn):
         @functools.wraps(fn)
         def wrapper(*a, **k):
-            t = time.perf_counter()
             try:
                 return fn(*a, **k)
             finally:
-                steps[name] = steps.get(name, 0.0) + time.perf_counter() - t
-                print(f"STEP {name} {steps[name]:.3f}", flush=True)
+                print(f"STEP {name}", flush=True)
         return wrapper
 
-    for name in ("validate_corpus", "assemble", "canonicalize_dataset", "union", "summarize",
-                 "write_release", "swap_into_place", "sorted_ntriples", "describe"):
-        if callable(getattr(kb, name, None)):  # kg.release.build may change; time what is there
-            setattr(kb, name, timed(name, getattr(kb, name)))
-    load = Corpus.load.__func__
-    Corpus.load = classmethod(timed("parse", load))
-    serialize = rdflib.Graph.serialize
-
-    def timed_serialize(self, *a, **k):
-        fmt = k.get("format") or (a[1] if len(a) > 1 else "turtle")
-        return timed(f"serialize {fmt}", serialize)(self, *a, **k)
-
-    rdflib.Graph.serialize = timed_serialize
+    for name in ("checks_pass", "validate_slow", "compute_corpus", "assemble_release",
+                 "summarize", "write_release", "publish"):
+        if callable(getattr(kb, name, None)):  # kg.release.build may change; wrap what is there
+            setattr(kb, name, announce(name, getattr(kb, name)))
     start = time.perf_counter()
     result = kb.build(_settings(p))
     seconds = time.perf_counter() - start
     s = result.summary
+    steps = {k: v for k, v in result.timings.items() if k != "total"}
     return {"seconds": seconds, "steps": steps, "validation": result.report.timings,
             "triples": s["triples"], "entities": s["entities"],
             "facts": sum(c["facts"] for c in s["sources"].values()),

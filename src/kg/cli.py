@@ -93,6 +93,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     warnings = [d for d in result.report.diagnostics if d.severity != "error"]
     if warnings:
         print(f"{len(warnings)} warning(s); run `kg validate` to list them")
+    _print_timings(args, result.timings)
     return 0
 
 
@@ -243,6 +244,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="validate and write the release to dist/ atomically")
     p.add_argument("--dist", type=Path, help="release directory (default dist/)")
+    p.add_argument("--timings", action="store_true",
+                   help="print the seconds each step of the build took (to stderr)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser(

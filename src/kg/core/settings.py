@@ -27,6 +27,7 @@ class Settings:
     data_dir: Path | None = None
     dist_dir: Path | None = None
     seeds_dir: Path | None = None
+    cache_dir: Path | None = None  # answers kept between builds (kg.core.cache); not dist/
     host: str = "127.0.0.1"
     port: int = 8080
     threads: int = 24  # HTTP threads; a waiting request holds one (heavy lane, pages)
@@ -70,6 +71,7 @@ class Settings:
             "data_dir": root / "data",
             "dist_dir": root / "dist",
             "seeds_dir": root.parent / "shared" / "seeds",
+            "cache_dir": root / ".cache",
         }
         for name, default in defaults.items():
             value = getattr(self, name)

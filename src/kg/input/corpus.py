@@ -11,6 +11,7 @@ from rdflib import Graph
 from ..core.namespaces import bind_all, graph_iri
 from ..core.settings import Settings
 from .rdfio import LineIndex, TurtleSyntaxError, parse_turtle
+from .triples import Terms, TripleIndex, parse_file
 
 SHAPES_PREFIX = "shapes"
 
@@ -55,6 +56,9 @@ class Corpus:
     ontology_paths: list[Path] = field(default_factory=list)
     data_paths: list[Path] = field(default_factory=list)
     syntax_errors: list[TurtleSyntaxError] = field(default_factory=list)
+    # Parsed by pyoxigraph, without positions (load_fast): how many statements each
+    # file gave; None for a corpus parsed by rdflib (which knows every triple's line).
+    statements: dict[Path, int] | None = None
 
     @classmethod
     def load(cls, settings: Settings, only: list[Path] | None = None) -> Corpus:
@@ -73,7 +77,32 @@ class Corpus:
                 corpus.syntax_errors.append(exc)
         return corpus
 
+    @classmethod
+    def load_fast(cls, settings: Settings) -> Corpus | None:
+        """Every file parsed by pyoxigraph, without positions (its triples in a TripleList,
+        the merges in TripleIndex); None as
+        soon as one file does not parse (the caller then loads with `load`, whose rdflib
+        parser names the file and line of the error)."""
+        corpus = cls(settings, statements={})
+        corpus.ontology_paths = ontology_files(settings)
+        corpus.data_paths = data_files(settings)
+        terms = Terms()
+        for path in corpus.ontology_paths + corpus.data_paths:
+            try:
+                statements = parse_file(path)
+            except (SyntaxError, ValueError, OSError):  # UnicodeDecodeError is a ValueError
+                return None
+            corpus.statements[path] = len(statements)
+            corpus.graphs[path] = terms.triples(statements)
+        return corpus
+
     def _merge(self, paths) -> Graph:
+        if self.statements is not None:
+            index = TripleIndex()
+            for path in paths:
+                if path in self.graphs:
+                    index.add_all(self.graphs[path])
+            return index
         merged = Graph()
         bind_all(merged)
         for path in paths:
@@ -88,6 +117,17 @@ class Corpus:
     @cached_property
     def data(self) -> Graph:
         return self._merge(self.data_paths)
+
+    @cached_property
+    def evidence(self) -> TripleIndex:
+        """The data files' triples about nodes that have a dcterms:source: the evidence
+        (axioms, figures, claims, list items, negative assertions) and the documents'
+        records, all that kg.validation.coverage asks about, without indexing the rest."""
+        from rdflib.namespace import DCTERMS
+
+        graphs = [self.graphs[p] for p in self.data_paths if p in self.graphs]
+        sourced = {s for g in graphs for s, p, _ in g if p == DCTERMS.source}
+        return TripleIndex(t for g in graphs for t in g if t[0] in sourced)
 
     @cached_property
     def merged(self) -> Graph:

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..core.errors import KgError
 
 _WS = re.compile(r"\s+")
+_WORD = re.compile(r"\S+")
 
 
 def fold(text: str) -> str:
@@ -36,32 +37,38 @@ class SourceText:
 
     @cached_property
     def _folded(self) -> tuple[str, list[int]]:
-        """The folded text and, for each of its characters, the offset in the raw text."""
-        out: list[str] = []
+        """The folded text and, for each of its characters, the offset in the raw text:
+        each run of non-space characters as it is, each run of whitespace after one as a
+        single space at the run's first offset (leading whitespace dropped)."""
+        raw = self.raw
+        parts: list[str] = []
         offsets: list[int] = []
-        in_ws = True  # drop leading whitespace
-        for i, ch in enumerate(self.raw):
-            if ch.isspace():
-                if not in_ws:
-                    out.append(" ")
-                    offsets.append(i)
-                in_ws = True
-            else:
-                out.append(ch)
-                offsets.append(i)
-                in_ws = False
-        return "".join(out), offsets
+        for match in _WORD.finditer(raw):
+            start, end = match.span()
+            parts.append(match.group())
+            offsets.extend(range(start, end))
+            if end < len(raw):
+                parts.append(" ")
+                offsets.append(end)
+        return "".join(parts), offsets
+
+    @cached_property
+    def _located(self) -> dict[str, tuple[int, int] | None]:
+        return {}  # the checks, the offsets and the coverage each locate every quote
 
     def locate(self, quote: str) -> tuple[int, int] | None:
         """Raw-text offsets [start, end) of the quote's first occurrence, or None."""
+        if quote in self._located:
+            return self._located[quote]
         needle = fold(quote)
-        if not needle:
-            return None
-        folded, offsets = self._folded
-        at = folded.find(needle)
-        if at < 0:
-            return None
-        return offsets[at], offsets[at + len(needle) - 1] + 1
+        found = None
+        if needle:
+            folded, offsets = self._folded
+            at = folded.find(needle)
+            if at >= 0:
+                found = offsets[at], offsets[at + len(needle) - 1] + 1
+        self._located[quote] = found
+        return found
 
     def contains(self, quote: str) -> bool:
         return self.locate(quote) is not None

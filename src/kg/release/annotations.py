@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 
-from rdflib import Dataset, URIRef
+from rdflib import URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF
 
 from ..core.namespaces import BASE, MG, MGS
@@ -39,11 +40,12 @@ def collection_iri(stem: str) -> str:
     return f"{BASE}annotations/{stem}"
 
 
-def collections(dataset: Dataset, sources: SourceLibrary) -> dict[str, str]:
-    """stem -> the JSON-LD text of its collection, for every source with located quotes."""
+def collections(graphs: Iterable, sources: SourceLibrary) -> dict[str, str]:
+    """stem -> the JSON-LD text of its collection, for every source with located quotes.
+    graphs: the release's named graphs (rdflib Graphs or kg.input.triples.TripleIndex)."""
     spans: dict[str, dict[tuple[int, int], set[str]]] = defaultdict(lambda: defaultdict(set))
     titles: dict[str, str] = {}
-    for graph in dataset.graphs():
+    for graph in graphs:
         for node, source in graph.subject_objects(DCTERMS.source):
             if not str(source).startswith(str(MGS)):
                 continue

@@ -14,12 +14,6 @@ from collections import defaultdict
 from rdflib import BNode, Dataset, Graph, URIRef
 
 
-def _term_key(term, hashes) -> str:
-    if isinstance(term, BNode):
-        return "_:" + hashes(term)
-    return term.n3()
-
-
 def canonical_labels(triples) -> dict[BNode, BNode]:
     out: dict = defaultdict(list)
     for s, p, o in triples:
@@ -27,6 +21,13 @@ def canonical_labels(triples) -> dict[BNode, BNode]:
             out[s].append((p, o))
     memo: dict[BNode, str] = {}
     visiting: set[BNode] = set()
+    written: dict = {}  # n3() of IRIs and literals, once each (it checks every IRI)
+
+    def n3(term) -> str:
+        found = written.get(term)
+        if found is None:
+            found = written[term] = term.n3()
+        return found
 
     def digest(node: BNode) -> str:
         if node in memo:
@@ -34,7 +35,8 @@ def canonical_labels(triples) -> dict[BNode, BNode]:
         if node in visiting:  # a cycle: not expected in this graph; break it stably
             return "cycle"
         visiting.add(node)
-        parts = sorted(p.n3() + " " + _term_key(o, digest) for p, o in out.get(node, ()))
+        parts = sorted(n3(p) + " " + ("_:" + digest(o) if isinstance(o, BNode) else n3(o))
+                       for p, o in out.get(node, ()))
         visiting.discard(node)
         memo[node] = hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:20]
         return memo[node]

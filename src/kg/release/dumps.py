@@ -14,7 +14,7 @@ where rdflib nests the OWL restrictions and lists.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -71,6 +71,49 @@ def dataset_quads(dataset: Dataset) -> list[ox.Quad]:
         kg, xg = _convert(URIRef(str(name)), cache)
         keyed[(kg, ks, kp, ko)] = ox.Quad(xs, xp, xo, xg)
     return [keyed[key] for key in sorted(keyed)]
+
+
+def quads_of(graphs: Mapping) -> list[ox.Quad]:
+    """dataset_quads for graphs given as {name: triples}, the build's own form."""
+    return sorted_quads_and_union(graphs)[0]
+
+
+def sorted_quads_and_union(graphs: Mapping) -> tuple[list[ox.Quad], list[tuple]]:
+    """The quads of graphs given as {name: triples} sorted as dataset_quads sorts them,
+    and their union as (sort key, triple) pairs sorted as union_triples sorts it: both
+    from one conversion and one sort of the keys."""
+    cache: dict = {}
+    keyed: dict[tuple, tuple] = {}
+    for name, triples in graphs.items():
+        kg, xg = _convert(URIRef(str(name)), cache)
+        for s, p, o in triples:
+            (ks, xs), (kp, xp), (ko, xo) = (_convert(s, cache), _convert(p, cache),
+                                            _convert(o, cache))
+            keyed[(kg, ks, kp, ko)] = (xs, xp, xo, xg)
+    keys = sorted(keyed)
+    quads = [ox.Quad(*keyed[k]) for k in keys]
+    union: dict[tuple, ox.Triple] = {}
+    for k, quad in zip(keys, quads, strict=True):
+        if k[1:] not in union:
+            union[k[1:]] = quad.triple
+    return quads, sorted(union.items())
+
+
+def merge_sorted(keyed: list[tuple], extra: list[ox.Triple]) -> list[ox.Triple]:
+    """Sorted (key, triple) pairs and more triples, as one sorted list of triples (the
+    order sort_triples gives)."""
+    memo: dict = {}
+
+    def key(term) -> str:
+        found = memo.get(term)
+        if found is None:
+            found = memo[term] = _ox_key(term)
+        return found
+
+    more = {(key(t.subject), key(t.predicate), key(t.object)): t for t in extra}
+    have = dict(keyed)
+    have.update(more)
+    return [have[k] for k in sorted(have)]
 
 
 def graph_triples(graph: Graph) -> list[ox.Triple]:

@@ -293,7 +293,7 @@ def _slug(text: str) -> str:
 def _vocabularies(graph: Graph, whole: Graph) -> None:
     """Every namespace whose terms the data uses as predicates or classes."""
     used: set[str] = set()
-    for p in set(whole.predicates()):
+    for p in set(whole.predicates(unique=True)):
         used.add(_namespace(str(p)))
     for o in set(whole.objects(None, RDF.type)):
         if isinstance(o, URIRef) and not str(o).startswith(str(MGR)):
@@ -303,13 +303,13 @@ def _vocabularies(graph: Graph, whole: Graph) -> None:
             ns = ONTOLOGY_IRI
         graph.add((DATASET, VOID.vocabulary, URIRef(ns)))
     graph.add((DATASET, VOID.properties,
-               Literal(len(set(whole.predicates())), datatype=XSD.integer)))
+               Literal(len(set(whole.predicates(unique=True))), datatype=XSD.integer)))
     graph.add((DATASET, VOID.classes,
                Literal(len({o for o in whole.objects(None, RDF.type)}), datatype=XSD.integer)))
     graph.add((DATASET, VOID.distinctSubjects,
-               Literal(len(set(whole.subjects())), datatype=XSD.integer)))
+               Literal(len(set(whole.subjects(unique=True))), datatype=XSD.integer)))
     graph.add((DATASET, VOID.distinctObjects,
-               Literal(len(set(whole.objects())), datatype=XSD.integer)))
+               Literal(len(set(whole.objects(unique=True))), datatype=XSD.integer)))
 
 
 def _namespace(iri: str) -> str:

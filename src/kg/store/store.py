@@ -38,7 +38,7 @@ def ensure_release(settings: Settings) -> Path:
     if not path.is_file():
         from ..release.build import build  # only when no release exists yet
 
-        # A first `kg serve` spends its first half-minute here: say so, or it looks hung.
+        # A first `kg serve` spends some seconds here: say so, or it looks hung.
         log.info("no release in %s yet: building it from data/ first (kg build) ...",
                  settings.dist_dir)
         started = time.perf_counter()

@@ -22,6 +22,7 @@ whose property is one of FREE_TEXT and whose quote supports no fact with any oth
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -120,7 +121,10 @@ def _overlap(pieces: list[tuple[int, int]], spans: list[tuple[int, int]]) -> int
 def applies(sentence: Sentence, spans: list[tuple[int, int]]) -> bool:
     """The overlap rule (module docstring): at least half the sentence, or a span wholly
     inside it."""
-    near = [(a, b) for a, b in spans if a < sentence.end and b > sentence.start]
+    return _applies(sentence, [(a, b) for a, b in spans if a < sentence.end and b > sentence.start])
+
+
+def _applies(sentence: Sentence, near: list[tuple[int, int]]) -> bool:
     if not near:
         return False
     if any(sentence.start <= a and b <= sentence.end
@@ -129,9 +133,27 @@ def applies(sentence: Sentence, spans: list[tuple[int, int]]) -> bool:
     return 2 * _overlap(sentence.pieces, near) >= sentence.size
 
 
+class Spans:
+    """Spans sorted by start, so that the ones touching a sentence are found by bisection
+    (a source has thousands of sentences and of quotes)."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = sorted(spans)
+        self.starts = [a for a, _ in self.spans]
+        self.longest = max((b - a for a, b in self.spans), default=0)
+
+    def near(self, sentence: Sentence) -> list[tuple[int, int]]:
+        lo = bisect.bisect_left(self.starts, sentence.start - self.longest)
+        hi = bisect.bisect_left(self.starts, sentence.end)
+        return [(a, b) for a, b in self.spans[lo:hi] if b > sentence.start]
+
+    def applies(self, sentence: Sentence) -> bool:
+        return _applies(sentence, self.near(sentence))
+
+
 def evidence_quotes(corpus: Corpus, stem: str) -> list[str]:
     source = MGS[stem]
-    g = corpus.data
+    g = corpus.evidence
     return sorted({str(q) for node in g.subjects(DCTERMS.source, source)
                    for q in g.objects(node, MG.quote)})
 
@@ -145,7 +167,7 @@ def free_text_counts(corpus: Corpus, stem: str) -> tuple[int, int, int]:
     FREE_TEXT and no fact evidenced by the same quote has a property outside it: a claim
     with nothing but its mg:statement is free text, one that also says what it concerns
     or causes is not."""
-    g = corpus.data
+    g = corpus.evidence
     facts: list[tuple[URIRef, list[str]]] = []
     by_quote: dict[str, set] = defaultdict(set)
     for node in g.subjects(DCTERMS.source, MGS[stem]):
@@ -169,13 +191,14 @@ def source_coverage(text: SourceText, quotes: list[str], setasides: list[SetAsid
                     free: tuple[int, int, int]) -> SourceCoverage:
     seg = split_sentences(text.raw)
     spans = [s for q in quotes if (s := text.locate(q)) is not None]
+    evidence = Spans(spans)
     seen: set[str] = set()
     rows = []
     used: set[SetAside] = set()
     for sentence in seg.sentences:
         duplicate = len(sentence.text) >= DUPLICATE_MIN_CHARS and sentence.text in seen
         seen.add(sentence.text)
-        if applies(sentence, spans):
+        if evidence.applies(sentence):
             rows.append(Row(sentence, COVERED))
             used.update(d for d in setasides if applies(sentence, [(d.start, d.end)]))
             continue
