@@ -209,3 +209,14 @@ def http(method: str, url: str, data: bytes | None = None, headers: dict | None 
             return HttpResult(r.status, r.headers, r.read())
     except urllib.error.HTTPError as e:
         return HttpResult(e.code, e.headers, e.read())
+
+
+def select_rows(base: str, query: str) -> list[dict]:
+    """A SELECT's rows from a real server's /sparql, each as {variable: value}: what the
+    web tests compare pages with (expected values read from the endpoint, not written)."""
+    from urllib.parse import quote
+
+    r = http("GET", base + "/sparql?query=" + quote(query),
+             headers={"Accept": "application/sparql-results+json"})
+    assert r.status == 200, r.text
+    return [{k: v["value"] for k, v in b.items()} for b in r.json()["results"]["bindings"]]

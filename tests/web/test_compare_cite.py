@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
-from ..conftest import SEEDS, fold_ws, http, running_server
+from ..conftest import SEEDS, fold_ws, http, running_server, select_rows
 
 IOM = "https://w3id.org/mgkg/id/iom"
 UNHCR = "https://w3id.org/mgkg/id/unhcr"
@@ -23,10 +23,7 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 
 
 def sparql(base: str, query: str) -> list[dict]:
-    r = http("GET", base + "/sparql?query=" + quote(PREFIXES + query),
-             headers={"Accept": "application/sparql-results+json"})
-    assert r.status == 200, r.text
-    return [{k: v["value"] for k, v in b.items()} for b in r.json()["results"]["bindings"]]
+    return select_rows(base, PREFIXES + query)
 
 
 def get_json(base: str, path: str) -> dict:

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 
-from ..conftest import ROOT, http
+from ..conftest import ROOT, http, select_rows
 
 MG = "https://w3id.org/mgkg/ontology#"
 ID = "https://w3id.org/mgkg/id/"
@@ -23,10 +23,7 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 
 
 def rows(base: str, query: str) -> list[dict]:
-    r = http("GET", base + "/sparql?query=" + quote(PREFIXES + query),
-             headers={"Accept": "application/sparql-results+json"})
-    assert r.status == 200, r.text
-    return [{k: v["value"] for k, v in b.items()} for b in r.json()["results"]["bindings"]]
+    return select_rows(base, PREFIXES + query)
 
 
 def subclass_count(base: str, cls: str) -> int:

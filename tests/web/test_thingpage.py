@@ -6,11 +6,9 @@ from /sparql, not written here."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import pytest
 
-from ..conftest import http
+from ..conftest import select_rows
 from .conftest import CHROMIUM, NO_CHROMIUM, watch
 
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason=NO_CHROMIUM)
@@ -27,10 +25,7 @@ MAX_HEIGHT_1400 = 12_000
 
 
 def rows(base: str, query: str) -> list[dict]:
-    r = http("GET", base + "/sparql?query=" + quote(PREFIXES + query),
-             headers={"Accept": "application/sparql-results+json"})
-    assert r.status == 200, r.text
-    return [{k: v["value"] for k, v in b.items()} for b in r.json()["results"]["bindings"]]
+    return select_rows(base, PREFIXES + query)
 
 
 def label(base: str, iri: str) -> str:

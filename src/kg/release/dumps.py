@@ -99,9 +99,8 @@ def sorted_quads_and_union(graphs: Mapping) -> tuple[list[ox.Quad], list[tuple]]
     return quads, sorted(union.items())
 
 
-def merge_sorted(keyed: list[tuple], extra: list[ox.Triple]) -> list[ox.Triple]:
-    """Sorted (key, triple) pairs and more triples, as one sorted list of triples (the
-    order sort_triples gives)."""
+def _memo_key():
+    """A term's sort key, each term's computed once (a graph repeats its terms a lot)."""
     memo: dict = {}
 
     def key(term) -> str:
@@ -109,6 +108,14 @@ def merge_sorted(keyed: list[tuple], extra: list[ox.Triple]) -> list[ox.Triple]:
         if found is None:
             found = memo[term] = _ox_key(term)
         return found
+
+    return key
+
+
+def merge_sorted(keyed: list[tuple], extra: list[ox.Triple]) -> list[ox.Triple]:
+    """Sorted (key, triple) pairs and more triples, as one sorted list of triples (the
+    order sort_triples gives)."""
+    key = _memo_key()
 
     more = {(key(t.subject), key(t.predicate), key(t.object)): t for t in extra}
     have = dict(keyed)
@@ -132,13 +139,7 @@ def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
 
 
 def sort_triples(triples) -> list[ox.Triple]:
-    memo: dict = {}
-
-    def key(term) -> str:
-        found = memo.get(term)
-        if found is None:
-            found = memo[term] = _ox_key(term)
-        return found
+    key = _memo_key()
 
     keyed = {(key(t.subject), key(t.predicate), key(t.object)): t for t in triples}
     return [keyed[k] for k in sorted(keyed)]
