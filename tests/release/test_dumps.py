@@ -3,7 +3,7 @@ same canonical N-Quads (blank nodes keep their canonical labels, so the lines co
 as text), and mgkg.nt is byte for byte what rdflib's sorted N-Triples gave. The graph
 itself is assembled without rdflib's store (kg.release.assemble, from files parsed by
 pyoxigraph or by rdflib) and must give the same quads as the rdflib Dataset pipeline
-(kg.release.reference)."""
+(tests/release/rdflib_pipeline.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from kg import __version__
 from kg.core.namespaces import ONTOLOGY_GRAPH
 from kg.input.corpus import Corpus
 from kg.input.sources import SourceLibrary
-from kg.release import reference as rdflib_pipeline
 from kg.release.assemble import assemble_release
 from kg.release.canon import canonicalize_dataset
 from kg.release.canon import sorted_ntriples as rdflib_sorted_ntriples
@@ -27,6 +26,8 @@ from kg.release.dumps import (
     sorted_ntriples,
     union_triples,
 )
+
+from . import rdflib_pipeline
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ One named graph per source file (every links file into the one links graph, the 
 files into the ontology graph), each source quote's character offsets added, a source
 document's title as its label where it has none, and the blank nodes relabelled by
 kg.release.canon over all graphs together: the same quads the rdflib Dataset pipeline
-made (kept as the reference in kg.release.reference and compared by
+made (kept as the reference in tests/release/rdflib_pipeline.py and compared by
 tests/release/test_dumps.py), in a fraction of the time, since the triples stay plain
 tuples of rdflib terms and are handed to pyoxigraph's serialisers once.
 """

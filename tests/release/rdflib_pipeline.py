@@ -1,4 +1,5 @@
-"""The release graph as the rdflib Dataset pipeline assembled it before issue 17.
+"""The release graph as the rdflib Dataset pipeline assembled it before issue 17 (a test
+oracle, so it lives with the tests, not in the package).
 
 Kept as the reference that kg.release.assemble must agree with: tests/release/
 test_dumps.py builds the mini release both ways and compares the canonical N-Triples
@@ -11,9 +12,9 @@ from __future__ import annotations
 from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
-from ..core.namespaces import MG, MGS, ONTOLOGY_GRAPH, bind_all
-from ..input.corpus import Corpus
-from ..input.sources import SourceLibrary
+from kg.core.namespaces import MG, MGS, ONTOLOGY_GRAPH, bind_all
+from kg.input.corpus import Corpus
+from kg.input.sources import SourceLibrary
 
 
 def assemble(corpus: Corpus, sources: SourceLibrary) -> Dataset:
