@@ -11,7 +11,10 @@ hand-written:
 * `<!-- answer: NN-name -->` … `<!-- /answer -->`: what `kg query queries/NN-name.rq`
   prints, run on the release in dist/;
 * `<!-- coverage -->` … `<!-- /coverage -->`: what `kg coverage` prints, from data/ and
-  the seed texts.
+  the seed texts;
+* `<!-- performance -->` … `<!-- /performance -->`: the tables of the last committed
+  benchmark run, benchmarks/results/README-table.md (written by benchmarks/run.py), so
+  the README quotes the measured figures and nothing else.
 
 tests/test_readme.py runs the same rendering, so the README cannot drift from the queries
 or from the graph without a failing test.
@@ -32,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = re.compile(r"(<!-- questions:start -->\n).*?(<!-- questions:end -->)", re.S)
 ANSWER = re.compile(r"(<!-- answer: ([0-9a-z-]+) -->\n).*?(<!-- /answer -->)", re.S)
 COVERAGE = re.compile(r"(<!-- coverage -->\n).*?(<!-- /coverage -->)", re.S)
+PERFORMANCE = re.compile(r"(<!-- performance -->\n).*?(<!-- /performance -->)", re.S)
 
 
 def questions_table(queries: Path) -> str:
@@ -62,6 +66,11 @@ def render(readme: str, root: Path, settings: Settings) -> str:
         out = to_text(compute(settings))
         return f"{m.group(1)}```console\n$ kg coverage\n{out}\n```\n{m.group(2)}"
 
+    def performance(m: re.Match) -> str:
+        table = root / "benchmarks" / "results" / "README-table.md"
+        return f"{m.group(1)}{table.read_text(encoding='utf-8').strip()}\n{m.group(2)}"
+
+    readme = PERFORMANCE.sub(performance, readme)
     return COVERAGE.sub(coverage, ANSWER.sub(answer, readme))
 
 
