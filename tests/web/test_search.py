@@ -3,6 +3,7 @@ real Chromium ("what does the GFMD paper say about Thailand", one search away)."
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import quote
 
@@ -45,6 +46,21 @@ def test_a_phrase_finds_its_quote_and_its_place(real_server, gfmd_quote):
     assert hit["start"] == start
     assert hit["quote_href"] == f"/source/002_ff707b0e55ac8f9a#q-{start}"
     assert "<mark>" in hit["snippet"] and "<script" not in hit["snippet"]
+
+
+def test_every_quote_hit_can_be_cited(real_server, gfmd_quote):
+    """A quote found by search cites the evidence it is: /cite?fact=<key> of that
+    source's quote at that offset, its citation quoting the same words."""
+    body = find(real_server, q="Thailand", kind="quote")
+    assert body["results"]
+    for hit in body["results"]:
+        assert hit["cite_href"] and hit["cite_href"].startswith("/cite?fact="), hit
+        r = http("GET", real_server + hit["cite_href"] + "&format=csl")
+        assert r.status == 200, r.text[:300]
+        assert json.dumps(hit["text"], ensure_ascii=False)[1:-1] in r.text, (r.text, hit)
+        assert hit["source"]["iri"] in r.text or hit["source"]["name"] in r.text
+    page = http("GET", real_server + "/search?q=Thailand&kind=quote").text
+    assert page.count('data-cite href="/cite?fact=') == len(body["results"])
 
 
 def test_source_filter(real_server):

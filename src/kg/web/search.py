@@ -20,6 +20,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from flask import Response, request
 
 from ..endpoint.state import state
@@ -48,6 +49,7 @@ class Hit:
     end: int | None
     quote_href: str | None
     property: dict | None = None  # the fact's property, for a quote
+    cite_href: str | None = None  # /cite?fact=<key> of the evidence the quote is, if found
 
 
 class Index:
@@ -140,9 +142,42 @@ def search(q: str, source: str | None = None, kind: str | None = None,
                       and start is not None else None)
         if _OPEN not in snip:
             snip = text  # the match was in the names of what it is about
+        key = (evidence_key_of(v, text, src, start, thing, prop) if k == "quote" and src
+               else None)
         hits.append(Hit(k, text, _snippet(snip), thing_d, src_d, start, end, quote_href,
-                        prop_d))
+                        prop_d, f"/cite?fact={key}" if key else None))
     return total, hits
+
+
+_ROLES = ("annotatedSource", "annotatedTarget", "sourceIndividual", "targetIndividual")
+
+
+def evidence_key_of(v, text: str, source: str, start: int | None, thing: str | None,
+                    prop: str | None) -> str | None:
+    """The /cite key of the evidence a quote row stands for. The index keeps the quote's
+    words, source, offsets, thing and property but not the evidence node (the store
+    renames blank nodes on every load), so the node is found again from those: of the
+    nodes quoting these words from this source at this offset, the one whose fact is
+    about the thing with the property, else the first in a stable order."""
+    mg = base_iri() + "ontology#"
+    owl = "http://www.w3.org/2002/07/owl#"
+    found = []
+    for q in v.quads(None, iri_node(mg + "quote"), ox.Literal(text)):
+        node = q.subject
+        if v.value(node, iri_node("http://purl.org/dc/terms/source")) != iri_node(source):
+            continue
+        at = v.value(node, iri_node(mg + "quoteStart"))
+        if start is not None and (at is None or int(at.value) != start):
+            continue
+        about = {str(v.value(node, iri_node(owl + r)) or "") for r in _ROLES}
+        props = {str(v.value(node, iri_node(owl + r)) or "")
+                 for r in ("annotatedProperty", "assertionProperty")}
+        rank = (0 if thing and f"<{thing}>" in about else 1,
+                0 if prop and f"<{prop}>" in props else 1)
+        ev = v.evidence(node)
+        if ev is not None and ev.key:
+            found.append((rank, ev.key))
+    return min(found)[1] if found else None
 
 
 def source_options() -> list[tuple[str, str]]:
