@@ -32,8 +32,10 @@ from ..input.sources import SourceLibrary
 from ..validation.coverage import SourceCoverage, compute_corpus
 from ..validation.coverage import to_json as coverage_json
 from ..validation.diagnostics import Report
+from ..validation.pending import Pending
+from ..validation.pending import available as pending_available
 from ..validation.validate import validate_slow
-from ..validation.verdict import Pending, checks_pass, conforms
+from ..validation.verdict import checks_pass, conforms
 from . import dumps, searchindex
 from . import summary as summary_graph
 from .annotations import collections, file_name
@@ -187,9 +189,10 @@ def write_release(target: Path, context: Context, timings: dict | None = None) -
     write_sums(target)
 
 
-# Up to this size the shapes run beside the writing (two cores, one graph's worth of
-# memory more); above it one after the other: at 1M triples the overlap raised the peak
-# RSS from 4.4 to 5.8 GB and, on a loaded machine, gained no time.
+# Up to this size the shapes run beside the rest of the build (a forked child on the
+# second core, kg.validation.pending; the pages it writes to are copied, up to one
+# graph's worth of memory more); above it one after the other: at 1M triples the
+# overlap raised the peak RSS from 4.4 to 5.8 GB and, on a loaded machine, gained no time.
 PARALLEL_MAX_TRIPLES = 200_000
 
 
@@ -200,29 +203,40 @@ class _NotValid(Exception):
 def build(settings: Settings) -> BuildResult:
     """Validate, then write and publish the release.
 
-    The quick way first (kg.validation.verdict): files parsed by pyoxigraph, the checks,
-    then the shapes in a thread while the release is assembled and written to its
-    staging folder, which is published only once the graph is known to conform. If
-    anything is found, that staging folder is dropped and the project is validated the
-    slow way (every finding with its file:line), as `validate_slow` does."""
+    The quick way first (kg.validation.verdict): files parsed by pyoxigraph; then the
+    shapes' verdict in a forked child (kg.validation.pending) while this process runs
+    the checks, and, if they find nothing, assembles and writes the release to its
+    staging folder, which is published only once the child has answered that the graph
+    conforms. If anything is found (or the child gives no whole answer), that staging
+    folder is dropped and the project is validated the slow way (every finding with its
+    file:line), as `validate_slow` does."""
     start = time.perf_counter()
     timings: dict[str, float] = {}
     sources = SourceLibrary(settings.seeds_dir)
     corpus = Corpus.load_fast(settings)
     checked: dict[str, float] = {"parse": time.perf_counter() - start}
-    if corpus is not None and checks_pass(corpus, sources, checked):
+    if corpus is not None:
         cache = Cache(settings.cache_dir)
-        if len(corpus.merged) <= PARALLEL_MAX_TRIPLES:
-            verdict = Pending(corpus, cache, checked).wait
-        else:  # one at a time: the engine's copy and the release's would coexist
-            ok = conforms(corpus, cache, checked)
-            verdict = lambda: ok  # noqa: E731
-        box, corpus = [corpus], None  # _release lets go of it once the release is assembled
+        # merged before the fork: the checks need it too, and the child shares its pages
+        pending = (Pending(corpus, cache, checked)
+                   if len(corpus.merged) <= PARALLEL_MAX_TRIPLES and pending_available()
+                   else None)
         try:
-            return _release(settings, box, sources, Report(timings=checked), timings,
-                            start, verdict)
-        except _NotValid:
-            timings.clear()
+            if checks_pass(corpus, sources, checked):
+                if pending is None:  # one at a time: no second core, or too big to copy
+                    ok = conforms(corpus, cache, checked)
+                    verdict = lambda: ok  # noqa: E731
+                else:
+                    verdict = pending.wait
+                box, corpus = [corpus], None  # _release lets go of it once assembled
+                try:
+                    return _release(settings, box, sources, Report(timings=checked),
+                                    timings, start, verdict)
+                except _NotValid:
+                    timings.clear()
+        finally:
+            if pending is not None:
+                pending.cancel()  # a child still running is not needed any more
     corpus = None
     slow, report = validate_slow(settings, sources)
     if not report.ok:
