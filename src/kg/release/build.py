@@ -11,11 +11,13 @@ Release and writes its file(s) there. SHA256SUMS comes last, over whatever they 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -200,7 +202,34 @@ class _NotValid(Exception):
     """The quick verdict came back negative: the slow way must say why."""
 
 
+# Allocations between two young-generation collections of the cyclic garbage collector
+# during a build (Python's default: 700). The build makes millions of small tuples and
+# terms, nearly none of them in cycles, and at 700 the collector ran often enough to
+# cost a quarter of the parent's CPU on the real graph (2.9 s -> 2.2 s at 100,000, with
+# some 28,000 objects left for the next collection, and no more peak memory).
+GC_YOUNG_THRESHOLD = 100_000
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """The collector's young threshold raised for the duration of a build (a forked
+    verdict child inherits it), then put back as it was."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], GC_YOUNG_THRESHOLD), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def build(settings: Settings) -> BuildResult:
+    """Validate, then write and publish the release (kg.release.build._build), with
+    fewer garbage collections meanwhile."""
+    with _fewer_collections():
+        return _build(settings)
+
+
+def _build(settings: Settings) -> BuildResult:
     """Validate, then write and publish the release.
 
     The quick way first (kg.validation.verdict): files parsed by pyoxigraph; then the
