@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from kg.validation.verdict import conforms
 from ..conftest import make_project
 
 DATA = "001_4f7e06674fa94512.ttl"
+SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 def snapshot(directory: Path) -> dict[str, str]:
@@ -61,8 +64,21 @@ def recorded(monkeypatch, tmp_path):
     return where
 
 
-def test_the_verdict_runs_in_a_forked_child(tmp_path, recorded):
-    assert pending.available()  # one thread: the build forks
+@pytest.fixture
+def forking(monkeypatch):
+    """The build forks its verdict even if an earlier test left a thread running in this
+    process (a reader of a server's output, say), which would make it run in line."""
+    monkeypatch.setattr(build_module, "pending_available", lambda: True)
+
+
+def test_a_fresh_process_with_one_thread_can_fork():
+    code = "from kg.validation.pending import available; print(available())"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, env={**os.environ, "PYTHONPATH": str(SRC)})
+    assert done.stdout.strip() == "True"
+
+
+def test_the_verdict_runs_in_a_forked_child(tmp_path, recorded, forking):
     settings = make_project(tmp_path / "p")
     result = build(settings)
     child = int(recorded.read_text(encoding="utf-8"))
@@ -101,7 +117,8 @@ def _exiting(corpus, cache, timings):
 
 
 @pytest.mark.parametrize("child", [_killed, _raising, _exiting])
-def test_a_failed_child_means_the_slow_way_and_no_publish(tmp_path, monkeypatch, child):
+def test_a_failed_child_means_the_slow_way_and_no_publish(tmp_path, monkeypatch, forking,
+                                                          child):
     settings = make_project(tmp_path / "p")
     build(settings)
     before = snapshot(settings.dist_dir)
@@ -116,7 +133,8 @@ def test_a_failed_child_means_the_slow_way_and_no_publish(tmp_path, monkeypatch,
 
 
 @pytest.mark.parametrize("child", [_killed, _raising])
-def test_a_failed_child_on_a_valid_project_builds_the_slow_way(tmp_path, monkeypatch, child):
+def test_a_failed_child_on_a_valid_project_builds_the_slow_way(tmp_path, monkeypatch, forking,
+                                                               child):
     """Not known valid is not invalid: the slow way validates, finds nothing, and the
     release is the same as a quick build's."""
     quick = make_project(tmp_path / "quick")
@@ -128,7 +146,7 @@ def test_a_failed_child_on_a_valid_project_builds_the_slow_way(tmp_path, monkeyp
     assert snapshot(settings.dist_dir) == snapshot(quick.dist_dir)
 
 
-def test_the_child_is_stopped_when_the_checks_find_something(tmp_path, monkeypatch):
+def test_the_child_is_stopped_when_the_checks_find_something(tmp_path, monkeypatch, forking):
     settings = make_project(tmp_path / "p")
 
     def slow_verdict(corpus, cache, timings):

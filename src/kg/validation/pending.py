@@ -37,8 +37,18 @@ log = logging.getLogger(__name__)
 
 def available() -> bool:
     """True where the verdict can be forked safely: os.fork exists and this process
-    runs only one thread (a test's server thread, say, makes it run in line instead)."""
-    return hasattr(os, "fork") and threading.active_count() == 1
+    runs only one thread (a test's server thread, say, or a native library's thread
+    pool, makes it run in line instead)."""
+    return hasattr(os, "fork") and threading.active_count() == 1 and _os_threads() == 1
+
+
+def _os_threads() -> int:
+    """Threads of this process as the kernel counts them (native ones too), where it
+    says; else the interpreter's own count."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
 
 
 class Pending:
