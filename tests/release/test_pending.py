@@ -179,3 +179,22 @@ def test_the_answer_is_read_once_and_cancel_after_wait_keeps_it(tmp_path):
     verdict.cancel()
     assert verdict.wait() is True and verdict.failure is None
     assert timings["shacl"] > 0 and no_children_left()
+
+
+def test_an_interrupted_build_stops_without_the_slow_way(tmp_path, monkeypatch, forking):
+    """Ctrl-C while the release is written: the interrupt goes up at once (no slow
+    validation to "explain" it), the child is stopped and dist/ is kept."""
+    settings = make_project(tmp_path / "p")
+    build(settings)
+    before = snapshot(settings.dist_dir)
+    add_failing_shape(settings)  # the verdict would be "no": still no slow way
+
+    def interrupted(target, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_module, "write_release", interrupted)
+    monkeypatch.setattr(build_module, "validate_slow", None)  # called: a TypeError
+    with pytest.raises(KeyboardInterrupt):
+        build(settings)
+    assert snapshot(settings.dist_dir) == before
+    assert no_children_left()

@@ -309,7 +309,7 @@ def _release(settings: Settings, box: list[Corpus], sources: SourceLibrary, repo
             raise
     except _NotValid:
         raise
-    except BaseException:
+    except Exception:  # not KeyboardInterrupt: an interrupted build stops, unexplained
         if verdict is not None and not verdict():
             raise _NotValid from None
         raise

@@ -138,7 +138,8 @@ def _child(write: int, corpus: Corpus, cache: Cache) -> None:
     code = 1
     try:
         try:
-            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops it with the build
+            if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+                signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops it at once
             timings: dict[str, float] = {}
             payload = {"conforms": bool(conforms(corpus, cache, timings)),
                        "timings": timings}
