@@ -198,3 +198,15 @@ def test_an_interrupted_build_stops_without_the_slow_way(tmp_path, monkeypatch, 
         build(settings)
     assert snapshot(settings.dist_dir) == before
     assert no_children_left()
+
+
+def test_no_fork_to_be_had_means_the_verdict_in_line(tmp_path, monkeypatch, forking, recorded):
+    def refused():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(pending.os, "fork", refused)
+    before = len(os.listdir("/proc/self/fd"))
+    result = build(make_project(tmp_path / "p"))
+    assert int(recorded.read_text(encoding="utf-8")) == os.getpid()
+    assert "parse_with_lines" not in result.report.timings  # still the quick way
+    assert len(os.listdir("/proc/self/fd")) == before  # the pipe was closed

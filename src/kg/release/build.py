@@ -17,7 +17,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -248,9 +248,10 @@ def _build(settings: Settings) -> BuildResult:
     if corpus is not None:
         cache = Cache(settings.cache_dir)
         # merged before the fork: the checks need it too, and the child shares its pages
-        pending = (Pending(corpus, cache, checked)
-                   if len(corpus.merged) <= PARALLEL_MAX_TRIPLES and pending_available()
-                   else None)
+        pending = None
+        if len(corpus.merged) <= PARALLEL_MAX_TRIPLES and pending_available():
+            with suppress(OSError):  # no fork to be had (processes, memory): in line
+                pending = Pending(corpus, cache, checked)
         try:
             if checks_pass(corpus, sources, checked):
                 if pending is None:  # one at a time: no second core, or too big to copy

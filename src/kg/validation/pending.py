@@ -65,7 +65,12 @@ class Pending:
         sys.stdout.flush()  # else the child's copy of unwritten output is written twice
         sys.stderr.flush()
         read, write = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process or memory to fork with: the caller runs in line
+            os.close(read)
+            os.close(write)
+            raise
         if pid == 0:  # the child: never returns into the caller's code
             os.close(read)
             _child(write, corpus, cache)
