@@ -12,7 +12,8 @@ import math
 from pathlib import Path
 
 TARGETS = {  # issue 17's targets, each checked on the graph it names
-    "build_real": "the real graph builds and validates in at most 5 s (wall)",
+    "build_real": "the real graph builds and validates in at most 5 s (wall, from an empty "
+                  "cache)",
     "rebuild_real": "after one data file changes, a rebuild takes at most 2 s (wall)",
     "build_1m": "the 1M synthetic graph builds in at most 120 s (wall)",
     "build_1m_rss": "the 1M synthetic graph builds with a peak RSS of at most 3 GB",
@@ -31,6 +32,16 @@ LOADED = 1.0  # load average per CPU above which a run is labelled as disturbed
 
 
 # ------------------------------------------------------------------ helpers
+
+def _cache_note(runs: dict) -> str:
+    """How the build runs started: each from an empty cache (run.py's repeat_stage), or
+    not known (results of a run before it said)."""
+    if runs.get("empty_cache") is True:
+        return ", each from an empty cache"
+    if runs.get("empty_cache") is False:
+        return ", not all from an empty cache"
+    return ""
+
 
 def _f(x, digits: int = 1, unit: str = "") -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
@@ -178,8 +189,14 @@ def targets(results: dict) -> list[dict]:
 
     real = _graph(results, "real")
     b = (real or {}).get("build") or {}
-    if b.get("status") == "ok":
+    if b.get("status") == "ok" and b.get("runs", {}).get("empty_cache") is not True:
+        # A build that found an earlier build's SHACL verdict did not validate: no reading
         value = b.get("runs", {}).get("wall_median_s", b["wall_s"])
+        add("build_real", "real", value, 5.0, "s", None,
+            "not measured from an empty cache: a verdict of an earlier build may have "
+            "been reused", ratio=value / 5.0)
+    elif b.get("status") == "ok":
+        value = b["runs"]["wall_median_s"]
         add("build_real", "real", value, 5.0, "s", value <= 5.0,
             "" if value <= 5 else build_steps(b), ratio=value / 5.0)
     else:
@@ -423,7 +440,8 @@ def graph_section(g: dict) -> list[str]:
         out.append(f"- build: {b['triples']} triples, {b['entities']} entities, {b['facts']} "
                    f"facts from {b['sources']} sources; wall {_f(runs.get('wall_median_s'))} s "
                    f"(min–max {_f(runs.get('wall_min_s'))}–{_f(runs.get('wall_max_s'))}, "
-                   f"{runs.get('n')} run(s)), CPU {_f(runs.get('cpu_median_s'))} s, "
+                   f"{runs.get('n')} run(s){_cache_note(runs)}), "
+                   f"CPU {_f(runs.get('cpu_median_s'))} s, "
                    f"peak RSS {_f(runs.get('max_rss_mb_max'), 0)} MB")
         steps = sorted(b.get("steps", {}).items(), key=lambda kv: -kv[1])
         out.append("- build steps (s, as the build times them; validate_total contains "

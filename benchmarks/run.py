@@ -6,8 +6,9 @@ For the real graph and a synthetic graph of each size (benchmarks/generate.py) i
 measures, each stage in its own bounded child process so that wall time and peak memory
 are that stage's own:
 
-1. build: `kg.release.build.build` (what `kg build` runs) into a scratch dist/, wall time, peak
-   RSS, and the time of each step as the build itself records it (BuildResult.timings);
+1. build: `kg.release.build.build` (what `kg build` runs) into a scratch dist/, each run
+   from a new empty build cache (no SHACL verdict of an earlier build reused), wall time,
+   peak RSS, and the time of each step as the build itself records it (BuildResult.timings);
 2. validate: `kg.validation.validate.validate` (what `kg validate` runs), per stage, time-bounded;
 3. queries: the serving store as the query workers hold it (`load_store`, which also
    materializes the union default graph), every queries/*.rq as it is at run time, median
@@ -66,7 +67,14 @@ def _settings(p: dict):
     from kg.core.settings import Settings
 
     return Settings(root=Path(p["root"]), seeds_dir=Path(p["seeds"]) if p.get("seeds") else None,
-                    dist_dir=Path(p["dist"]))
+                    dist_dir=Path(p["dist"]),
+                    cache_dir=Path(p["cache"]) if p.get("cache") else None)
+
+
+def _cache_entries(settings) -> int:
+    """Files in the build cache (kg.core.cache): 0 for a build from an empty cache."""
+    root = settings.cache_dir
+    return sum(1 for p in root.rglob("*") if p.is_file()) if root.is_dir() else 0
 
 
 def child_build(p: dict) -> dict:
@@ -88,13 +96,15 @@ def child_build(p: dict) -> dict:
                  "summarize", "write_release", "publish"):
         if callable(getattr(kb, name, None)):  # kg.release.build may change; wrap what is there
             setattr(kb, name, announce(name, getattr(kb, name)))
+    settings = _settings(p)
+    cached = _cache_entries(settings)  # what the build could reuse: 0 = it validates all
     start = time.perf_counter()
-    result = kb.build(_settings(p))
+    result = kb.build(settings)
     seconds = time.perf_counter() - start
     s = result.summary
     steps = {k: v for k, v in result.timings.items() if k != "total"}
     return {"seconds": seconds, "steps": steps, "validation": result.report.timings,
-            "triples": s["triples"], "entities": s["entities"],
+            "cache_entries_at_start": cached, "triples": s["triples"], "entities": s["entities"],
             "facts": sum(c["facts"] for c in s["sources"].values()),
             "sources": len(s["sources"]), "diagnostics": result.report.counts()}
 
@@ -248,12 +258,27 @@ def run_stage(kind: str, params: dict, bound: float) -> dict:
     return out
 
 
-def repeat_stage(kind: str, params: dict, bound: float, reps: int) -> dict:
+def repeat_stage(kind: str, params: dict, bound: float, reps: int,
+                 fresh_cache: Path | None = None) -> dict:
     """A stage run `reps` times: the first result, with the median/min/max of the wall
-    times of all runs (repeated only while they succeed)."""
+    times of all runs (repeated only while they succeed). With `fresh_cache` (a folder),
+    each run gets a new empty build cache there (params["cache"]), removed after it, so
+    every run computes everything (a build: parses, checks and validates, no verdict
+    of an earlier run reused)."""
+    import shutil
+    import tempfile
+
     runs = []
     for _ in range(reps):
-        r = run_stage(kind, params, bound)
+        run_params = params
+        if fresh_cache is not None:
+            fresh_cache.mkdir(parents=True, exist_ok=True)
+            run_params = {**params, "cache": tempfile.mkdtemp(prefix="cache-", dir=fresh_cache)}
+        try:
+            r = run_stage(kind, run_params, bound)
+        finally:
+            if fresh_cache is not None:
+                shutil.rmtree(run_params["cache"], ignore_errors=True)
         runs.append(r)
         if r["status"] != "ok":
             break
@@ -267,6 +292,9 @@ def repeat_stage(kind: str, params: dict, bound: float, reps: int) -> dict:
                          "cpu_median_s": _median([r["cpu_s"] for r in runs
                                                   if r["status"] == "ok"]),
                          "max_rss_mb_max": max(r["max_rss_mb"] for r in runs)}
+        if fresh_cache is not None:  # every run's cache was empty as it started
+            first["runs"]["empty_cache"] = all(
+                r.get("cache_entries_at_start") == 0 for r in runs if r["status"] == "ok")
     return first
 
 
@@ -384,7 +412,9 @@ def run_graph(g: dict, args, templates, settings) -> dict:
 
     t = time.perf_counter()
     g["loadavg_before"] = bench.loadavg()
-    g["build"] = repeat_stage("build", params, args.build_bound, reps)
+    # each run from an empty build cache: no SHACL verdict of an earlier build reused
+    g["build"] = repeat_stage("build", params, args.build_bound, reps,
+                              fresh_cache=Path(g["tmp"]) / "build-caches")
     stages["build"] = time.perf_counter() - t
     b = g["build"]
     log(f"{g['name']}: build {b['status']} in {b['wall_s']:.1f} s wall ({b['cpu_s']:.1f} s CPU), "

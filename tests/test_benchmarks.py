@@ -223,3 +223,47 @@ def test_wrk_output_is_read_right():
     assert r["requests"] == 315 and r["errors"] == 4 + 3
     assert r["rps"] == 303.37
     assert abs(r["p50_ms"] - 0.481) < 1e-9 and r["p99_ms"] == 1200.0
+
+
+def _run_module():
+    sys.path.insert(0, str(BENCH))
+    try:
+        import run
+    finally:
+        sys.path.remove(str(BENCH))
+    return run
+
+
+def test_each_build_run_starts_from_an_empty_cache(tmp_path):
+    """The build figure (build_real) is a build that validates: each run gets a new empty
+    build cache, so no SHACL verdict of an earlier build (the project's own .cache/ here,
+    warmed first) is reused; the caches are removed after the runs."""
+    from kg.release.build import build
+
+    from .conftest import make_project
+
+    settings = make_project(tmp_path / "p")
+    build(settings)  # warms the project's .cache/ with its lint and SHACL verdicts
+    assert any(p.is_file() for p in settings.cache_dir.rglob("*"))
+    run = _run_module()
+    params = {"root": str(settings.root), "seeds": str(settings.seeds_dir),
+              "dist": str(tmp_path / "dist")}
+    warm = run.run_stage("build", params, 300)  # the project's cache: the verdict reused
+    assert warm["status"] == "ok", warm
+    assert warm["cache_entries_at_start"] > 0 and warm["validation"]["shacl"] == 0.0
+    caches = tmp_path / "caches"
+    cold = run.repeat_stage("build", params, 300, 2, fresh_cache=caches)
+    assert cold["status"] == "ok", cold
+    assert cold["runs"]["n"] == 2 and cold["runs"]["empty_cache"] is True
+    assert cold["cache_entries_at_start"] == 0 and cold["validation"]["shacl"] > 0
+    assert list(caches.iterdir()) == []
+    report = sys.modules["report"]
+    (row,) = [t for t in report.targets({"graphs": [{"name": "real", "kind": "real",
+                                                     "build": cold}]})
+              if t["target"] == "build_real"]
+    assert "from an empty cache" in row["what"] and row["met"] in (True, False)
+    (row,) = [t for t in report.targets({"graphs": [{"name": "real", "kind": "real",
+                                                     "build": {**warm, "runs": {
+                                                         "wall_median_s": 1.0}}}]})
+              if t["target"] == "build_real"]
+    assert row["met"] is None  # a build that reused a verdict is no reading of the target

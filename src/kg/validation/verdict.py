@@ -17,7 +17,6 @@ shown. What is cached (kg.core.cache), by the SHA-256 of everything it depends o
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pyoxigraph as ox
@@ -122,36 +121,10 @@ def conforms(corpus: Corpus, cache: Cache, timings: dict[str, float]) -> bool:
     return bool(ok)
 
 
-class Pending:
-    """conforms() running in a thread: the engine releases the interpreter lock while it
-    validates, so on two cores the build assembles and writes the release meanwhile
-    (and publishes it only once the verdict is in: wait())."""
-
-    def __init__(self, corpus: Corpus, cache: Cache, timings: dict[str, float]):
-        corpus.merged  # noqa: B018 - made here, not raced for by two threads
-        self._result: bool | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(corpus, cache, timings),
-                                        name="shacl", daemon=True)
-        self._thread.start()
-
-    def _run(self, corpus: Corpus, cache: Cache, timings: dict[str, float]) -> None:
-        try:
-            self._result = conforms(corpus, cache, timings)
-        except BaseException as exc:  # noqa: BLE001 - re-raised in wait()
-            self._error = exc
-
-    def wait(self) -> bool:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return bool(self._result)
-
-
 def valid(corpus: Corpus, sources: SourceLibrary, cache: Cache,
           timings: dict[str, float]) -> bool:
     """True when the checks find nothing and the graph conforms to the shapes."""
     return checks_pass(corpus, sources, timings) and conforms(corpus, cache, timings)
 
 
-__all__ = ["valid", "checks_pass", "conforms", "Pending", "compiled_shapes", "ntriples"]
+__all__ = ["valid", "checks_pass", "conforms", "compiled_shapes", "ntriples"]
