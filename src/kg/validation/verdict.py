@@ -11,8 +11,11 @@ shown. What is cached (kg.core.cache), by the SHA-256 of everything it depends o
   the dearest part of loading the shapes): shapes that passed are compiled straight
   from pyoxigraph's parse, no rdflib graph;
 * the engine's verdict on the whole graph, keyed by every input file's digest and the
-  shapes': a rebuild of unchanged input does not validate again. One changed byte
-  anywhere runs the shapes on the whole graph again, as cross-file rules need.
+  shapes': a rebuild of unchanged input does not validate again;
+* what a rebuild after a change needs to run only the shapes that change can affect
+  (kg.validation.incremental: each file's triples, the files of the last graph that
+  conformed, each shape's footprint). Only "conforms" is ever kept: a graph that does
+  not conform is validated again in full, the slow way.
 """
 
 from __future__ import annotations
@@ -27,8 +30,11 @@ from ..core.cache import Cache, file_digest, key
 from ..input.corpus import Corpus, shapes_files
 from ..input.sources import SourceLibrary
 from ..input.triples import parse_file
+from . import incremental
 from .checks import Checker
 from .diagnostics import DiagnosticMaker
+from .footprint import footprints
+from .incremental import Baseline
 from .shacl import Shapes
 
 
@@ -95,31 +101,85 @@ def checks_pass(corpus: Corpus, sources: SourceLibrary, timings: dict[str, float
 
 def conforms(corpus: Corpus, cache: Cache, timings: dict[str, float]) -> bool:
     """True when the graph conforms to the shapes (no result of any severity). Shapes
-    the lint refuses raise ShapesRefused, as in Shapes.load."""
+    the lint refuses raise ShapesRefused, as in Shapes.load.
+
+    Only the shapes that can read a triple changed since the last graph that conformed
+    run (kg.validation.incremental); the others keep that graph's verdict, "conforms".
+    timings gets "shapes_rerun" and "shapes_targeted", counts (ints, not seconds)."""
     from pyshacl_turbo import ValidationFailure
     from pyshacl_turbo.rdf import Input
 
+    if not shapes_files(corpus.settings):
+        return True
+    paths = corpus.ontology_paths + corpus.data_paths
+    digests = {p: file_digest(p) for p in paths}
+    shapes_key = _shapes_key(corpus)
+    inputs = key("graph", shapes_key, *(f"{p}:{d}" for p, d in digests.items()))
+    if cache.get("shacl", inputs) is not None:
+        timings["shacl"] = 0.0
+        timings["shapes_rerun"] = 0
+        return True
+    baseline = Baseline(cache, shapes_key, corpus.settings.root)
+    start = time.perf_counter()
+    plan = _plan(corpus, cache, baseline, digests, shapes_key)
+    timings["shacl_diff"] = time.perf_counter() - start
+    if plan is not None and not plan[0]:
+        timings["shacl"] = 0.0
+        timings["shapes_rerun"], timings["shapes_targeted"] = 0, plan[1]
+        _passed(cache, inputs, baseline, digests, corpus)
+        return True
     start = time.perf_counter()
     compiled = compiled_shapes(corpus, cache)
     timings["shapes_load"] = time.perf_counter() - start
     if compiled is None:
         return True
-    inputs = key("graph", _shapes_key(corpus),
-                 *(f"{p}:{file_digest(p)}" for p in corpus.ontology_paths + corpus.data_paths))
-    if cache.get("shacl", inputs) is not None:
-        timings["shacl"] = 0.0
-        return True
     start = time.perf_counter()
     data = Input(ntriples(corpus.merged), "nt", None, {}, {}, preserve_ids=True)
     try:
         ok, _, _ = compiled.validate(data, inference="none", allow_warnings=False,
-                                     allow_infos=False)
+                                     allow_infos=False,
+                                     use_shapes=None if plan is None else plan[0])
     except (ValidationFailure, NotImplementedError):
         return False  # the slow way turns this into the refusal it is
     timings["shacl"] = time.perf_counter() - start
+    if plan is not None:
+        timings["shapes_rerun"], timings["shapes_targeted"] = len(plan[0]), plan[1]
     if ok:
-        cache.put("shacl", inputs, {"conforms": True})
+        _passed(cache, inputs, baseline, digests, corpus)
     return bool(ok)
+
+
+def _plan(corpus: Corpus, cache: Cache, baseline: Baseline, digests: dict,
+          shapes_key: str) -> tuple[list[str], int] | None:
+    """The shapes to run (those whose footprint meets the change since the baseline) and
+    how many targeted shapes there are; None when all must run (no baseline, a version
+    of it forgotten, the footprints unknown, or every shape met)."""
+    files = baseline.get()
+    if files is None:
+        return None
+    changed = incremental.diff(cache, files, digests, corpus.graphs)
+    if changed is None:
+        return None
+    if not changed.triples:
+        return [], 0
+    prints = cache.get("footprints", key("footprints", shapes_key))
+    if prints is None:
+        prints = footprints(shapes_files(corpus.settings))
+        cache.put("footprints", key("footprints", shapes_key), prints)
+    if not prints:
+        return None
+    memo: dict = {}
+    merged = corpus.merged
+    rerun = [shape for shape, fp in prints.items()
+             if incremental.meets(fp, changed, merged, memo)]
+    return (None if len(rerun) == len(prints) else (rerun, len(prints)))
+
+
+def _passed(cache: Cache, inputs: str, baseline: Baseline, digests: dict,
+            corpus: Corpus) -> None:
+    """The graph conforms: its verdict, and it becomes the baseline of the next build."""
+    cache.put("shacl", inputs, {"conforms": True})
+    baseline.put(digests, corpus.graphs)
 
 
 class Pending:
