@@ -65,6 +65,11 @@ class Cache:
         except (OSError, ValueError):
             return None
 
+    def has(self, kind: str, entry: str) -> bool:
+        """Whether an entry is there (without reading it: some are large)."""
+        path = self._path(kind, entry)
+        return path is not None and path.is_file()
+
     def put(self, kind: str, entry: str, value) -> None:
         path = self._path(kind, entry)
         if path is None:

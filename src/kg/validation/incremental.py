@@ -98,7 +98,7 @@ def _record_key(path: Path, digest: str) -> str:
 
 
 def remember_file(cache: Cache, path: Path, digest: str, graph) -> None:
-    if cache.get("file-triples", _record_key(path, digest)) is None:
+    if not cache.has("file-triples", _record_key(path, digest)):
         triples, _ = canonical_triples(graph)
         cache.put("file-triples", _record_key(path, digest), sorted(triples))
 
@@ -159,10 +159,12 @@ class Baseline:
         return found.get("files") if isinstance(found, dict) else None
 
     def put(self, current: dict[Path, str], graphs: dict) -> None:
+        files = {str(Path(p).resolve()): d for p, d in current.items()}
+        if self.get() == files:
+            return
         for path, digest in current.items():
             remember_file(self.cache, path, digest, graphs[path])
-        self.cache.put("shacl-baseline", self.entry, {"files": {
-            str(Path(p).resolve()): d for p, d in current.items()}})
+        self.cache.put("shacl-baseline", self.entry, {"files": files})
 
 
 def subclasses(graph, classes) -> set[str]:

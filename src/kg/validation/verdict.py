@@ -53,14 +53,23 @@ def compiled_shapes(corpus: Corpus, cache: Cache):
     if not paths:
         return None
     entry = _shapes_key(corpus)
+    if entry in _COMPILED:  # immutable, keyed by the shapes' bytes: one per process
+        return _COMPILED[entry]
     if cache.get("shapes", entry) is None:
         shapes = Shapes.load(paths, root=corpus.settings.root)
         cache.put("shapes", entry, {"lint": "passed"})
-        return shapes.compiled
-    statements = [t for p in paths for t in parse_file(p)]  # labels kept apart per file
-    text = ox.serialize(statements, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-    return pyshacl_turbo.compile_shapes(Input(text, "nt", None, {}, {}, preserve_ids=True),
-                                        advanced=True)
+        compiled = shapes.compiled
+    else:
+        statements = [t for p in paths for t in parse_file(p)]  # labels apart per file
+        text = ox.serialize(statements, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        compiled = pyshacl_turbo.compile_shapes(
+            Input(text, "nt", None, {}, {}, preserve_ids=True), advanced=True)
+    _COMPILED.clear()
+    _COMPILED[entry] = compiled
+    return compiled
+
+
+_COMPILED: dict = {}
 
 
 def ntriples(graph) -> str:
@@ -115,18 +124,19 @@ def conforms(corpus: Corpus, cache: Cache, timings: dict[str, float]) -> bool:
     digests = {p: file_digest(p) for p in paths}
     shapes_key = _shapes_key(corpus)
     inputs = key("graph", shapes_key, *(f"{p}:{d}" for p, d in digests.items()))
+    baseline = Baseline(cache, shapes_key, corpus.settings.root)
     if cache.get("shacl", inputs) is not None:
         timings["shacl"] = 0.0
         timings["shapes_rerun"] = 0
+        baseline.put(digests, corpus.graphs)  # the next change is measured from here
         return True
-    baseline = Baseline(cache, shapes_key, corpus.settings.root)
     start = time.perf_counter()
-    plan = _plan(corpus, cache, baseline, digests, shapes_key)
+    plan = rerun_plan(corpus, cache, baseline, digests, shapes_key)
     timings["shacl_diff"] = time.perf_counter() - start
     if plan is not None and not plan[0]:
         timings["shacl"] = 0.0
         timings["shapes_rerun"], timings["shapes_targeted"] = 0, plan[1]
-        _passed(cache, inputs, baseline, digests, corpus)
+        _passed(cache, inputs, baseline, digests, corpus, shapes_key)
         return True
     start = time.perf_counter()
     compiled = compiled_shapes(corpus, cache)
@@ -145,12 +155,12 @@ def conforms(corpus: Corpus, cache: Cache, timings: dict[str, float]) -> bool:
     if plan is not None:
         timings["shapes_rerun"], timings["shapes_targeted"] = len(plan[0]), plan[1]
     if ok:
-        _passed(cache, inputs, baseline, digests, corpus)
+        _passed(cache, inputs, baseline, digests, corpus, shapes_key)
     return bool(ok)
 
 
-def _plan(corpus: Corpus, cache: Cache, baseline: Baseline, digests: dict,
-          shapes_key: str) -> tuple[list[str], int] | None:
+def rerun_plan(corpus: Corpus, cache: Cache, baseline: Baseline, digests: dict,
+               shapes_key: str) -> tuple[list[str], int] | None:
     """The shapes to run (those whose footprint meets the change since the baseline) and
     how many targeted shapes there are; None when all must run (no baseline, a version
     of it forgotten, the footprints unknown, or every shape met)."""
@@ -162,10 +172,7 @@ def _plan(corpus: Corpus, cache: Cache, baseline: Baseline, digests: dict,
         return None
     if not changed.triples:
         return [], 0
-    prints = cache.get("footprints", key("footprints", shapes_key))
-    if prints is None:
-        prints = footprints(shapes_files(corpus.settings))
-        cache.put("footprints", key("footprints", shapes_key), prints)
+    prints = shape_footprints(corpus, cache, shapes_key)
     if not prints:
         return None
     memo: dict = {}
@@ -175,11 +182,23 @@ def _plan(corpus: Corpus, cache: Cache, baseline: Baseline, digests: dict,
     return (None if len(rerun) == len(prints) else (rerun, len(prints)))
 
 
+def shape_footprints(corpus: Corpus, cache: Cache, shapes_key: str) -> dict[str, dict]:
+    """Each targeted shape's footprint (kg.validation.footprint), kept per shapes."""
+    entry = key("footprints", shapes_key)
+    prints = cache.get("footprints", entry)
+    if prints is None:
+        prints = footprints(shapes_files(corpus.settings))
+        cache.put("footprints", entry, prints)
+    return prints
+
+
 def _passed(cache: Cache, inputs: str, baseline: Baseline, digests: dict,
-            corpus: Corpus) -> None:
-    """The graph conforms: its verdict, and it becomes the baseline of the next build."""
+            corpus: Corpus, shapes_key: str) -> None:
+    """The graph conforms: its verdict, and it becomes the baseline of the next build
+    (whose footprints are worked out now, not in the rebuild that needs them)."""
     cache.put("shacl", inputs, {"conforms": True})
     baseline.put(digests, corpus.graphs)
+    shape_footprints(corpus, cache, shapes_key)
 
 
 class Pending:
@@ -214,4 +233,5 @@ def valid(corpus: Corpus, sources: SourceLibrary, cache: Cache,
     return checks_pass(corpus, sources, timings) and conforms(corpus, cache, timings)
 
 
-__all__ = ["valid", "checks_pass", "conforms", "Pending", "compiled_shapes", "ntriples"]
+__all__ = ["valid", "checks_pass", "conforms", "Pending", "compiled_shapes", "ntriples",
+           "rerun_plan", "shape_footprints"]

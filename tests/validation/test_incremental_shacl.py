@@ -1,0 +1,204 @@
+"""Incremental SHACL (kg.validation.incremental, footprint): after a change, only the
+shapes whose footprint meets the changed triples run again, and the verdict is exactly
+the one of the whole validation.
+
+Exactness is tested the way it could fail: every shape fixture of
+tests/fixtures/invalid/shapes/ (each trips a shape) is appended to a data file of a
+project whose last graph conformed, and the incremental verdict must be "not conform"
+exactly when every shape run on the whole graph says so; the real project gets the same
+for a sample of fixtures and a valid edit. A footprint that left out something its shape
+reads would let that fixture through."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from kg.core.cache import Cache
+from kg.core.settings import Settings
+from kg.input.corpus import Corpus
+from kg.validation.footprint import footprints
+from kg.validation.verdict import compiled_shapes, conforms, ntriples, shape_footprints
+
+from ..conftest import FIXTURES, ROOT, SEEDS, make_project
+
+SHAPE_FIXTURES = sorted((FIXTURES / "invalid" / "shapes").glob("*.ttl"))
+MINI_FILE = "001_4f7e06674fa94512.ttl"
+MGSH = "https://w3id.org/mgkg/shapes#"
+LABEL = 'rdfs:label "2004 International Labour Conference"@en'
+
+
+def whole(corpus: Corpus) -> bool:
+    """Every shape on the whole graph, nothing cached: the verdict to agree with."""
+    from pyshacl_turbo.rdf import Input
+
+    compiled = compiled_shapes(corpus, Cache(None))
+    ok, _, _ = compiled.validate(Input(ntriples(corpus.merged), "nt", None, {}, {},
+                                       preserve_ids=True),
+                                 inference="none", allow_warnings=False, allow_infos=False)
+    return bool(ok)
+
+
+def incremental(settings: Settings, cache: Cache) -> tuple[bool, dict, Corpus]:
+    corpus = Corpus.load_fast(settings)
+    assert corpus is not None
+    timings: dict = {}
+    return conforms(corpus, cache, timings), timings, corpus
+
+
+class Project:
+    """A project whose last graph conformed (the cache warm), and one data file to edit."""
+
+    def __init__(self, settings: Settings, file: str):
+        self.settings, self.cache = settings, Cache(settings.cache_dir)
+        self.path = settings.data_dir / file
+        self.original = self.path.read_text(encoding="utf-8")
+        ok, timings, _ = incremental(settings, self.cache)
+        assert ok and "shapes_targeted" not in timings  # the first run: every shape
+
+    def edit(self, text: str) -> tuple[bool, dict, Corpus]:
+        self.path.write_text(text, encoding="utf-8")
+        try:
+            return incremental(self.settings, self.cache)
+        finally:  # back to the graph that conformed, which is the baseline again
+            self.path.write_text(self.original, encoding="utf-8")
+            ok, timings, _ = incremental(self.settings, self.cache)
+            assert ok and timings["shacl"] == 0.0
+
+    def append(self, fixture: Path) -> tuple[bool, dict, Corpus]:
+        return self.edit(self.original + "\n" + fixture.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory) -> Project:
+    return Project(make_project(tmp_path_factory.mktemp("incr-mini")), MINI_FILE)
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory) -> Project:
+    dest = tmp_path_factory.mktemp("incr-real")
+    for part in ("ontology", "data"):
+        shutil.copytree(ROOT / part, dest / part)
+    return Project(Settings(root=dest, seeds_dir=SEEDS), "001_4f7e06674fa94512.ttl")
+
+
+@pytest.mark.parametrize("fixture", SHAPE_FIXTURES, ids=lambda p: p.stem)
+def test_a_fixture_added_is_refused_exactly_when_the_whole_validation_refuses(mini, fixture):
+    ok, timings, corpus = mini.append(fixture)
+    assert ok == whole(corpus)
+    assert not ok  # every fixture trips a shape (tests/validation/test_shacl.py)
+    assert 0 < timings["shapes_rerun"] < timings["shapes_targeted"]  # not everything ran
+
+
+def test_the_real_project_agrees_on_fixtures_and_on_a_valid_edit(real):
+    for name in ("Axiom", "DisjointClasses", "AxiomAnnotatesFact", "LinkSubject",
+                 "Described", "FactEvidence", "SourceDocument", "MigrantCategory"):
+        ok, timings, corpus = real.append(FIXTURES / "invalid" / "shapes" / f"{name}.ttl")
+        assert not ok and not whole(corpus), name
+        assert timings["shapes_rerun"] < timings["shapes_targeted"], name
+    assert LABEL in real.original
+    ok, timings, corpus = real.edit(real.original.replace(LABEL, LABEL[:-4] + ' (ILC)"@en'))
+    assert ok and whole(corpus)
+    prints = shape_footprints(corpus, real.cache, _shapes_key(corpus))
+    label = "http://www.w3.org/2000/01/rdf-schema#label"
+    rerun = [s for s, fp in prints.items() if fp["all"] or label in fp["preds"]]
+    # the shapes that read rdfs:label, and those that read anything: no other
+    assert timings["shapes_rerun"] == len(rerun) < len(prints) / 4
+
+
+def _shapes_key(corpus):
+    from kg.validation.verdict import _shapes_key
+
+    return _shapes_key(corpus)
+
+
+def test_a_shape_that_reads_everything_always_runs_again(mini):
+    prints = shape_footprints(*_corpus_cache(mini))
+    assert prints[MGSH + "DescribedThing"]["all"]  # `?this ?p ?o` that no FILTER holds
+    comment = mini.original.replace("dcterms:title \"The", "dcterms:title \"Edited: the", 1)
+    assert comment != mini.original
+    ok, timings, _ = mini.edit(comment)
+    assert ok
+    everything = sum(1 for fp in prints.values() if fp["all"])
+    assert everything <= timings["shapes_rerun"] < timings["shapes_targeted"]
+
+
+def _corpus_cache(project: Project):
+    corpus = Corpus.load_fast(project.settings)
+    return corpus, project.cache, _shapes_key(corpus)
+
+
+def test_new_bytes_for_the_same_graph_run_no_shape(mini):
+    """A comment line and blank nodes written in another order: new bytes, the same graph
+    (the parser's blank node labels differ too)."""
+    ok, timings, _ = mini.edit(mini.original + "\n# a comment, nothing else\n")
+    assert ok and timings["shapes_rerun"] == 0 and timings["shacl"] == 0.0
+    assert "shapes_load" not in timings  # not even compiled
+
+
+def test_a_changed_shapes_file_runs_every_shape(tmp_path):
+    settings = make_project(tmp_path / "p")
+    project = Project(settings, MINI_FILE)
+    shapes = settings.ontology_dir / "shapes.ttl"
+    shapes.write_text(shapes.read_text(encoding="utf-8") + "\n# new bytes\n", encoding="utf-8")
+    ok, timings, _ = project.edit(project.original + "\n# edited\n")
+    assert ok and "shapes_targeted" not in timings and timings["shacl"] > 0
+
+
+SHAPES_HEAD = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:prefixes sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/" ] .
+"""
+
+
+def _footprint(tmp_path, body: str) -> dict:
+    path = tmp_path / "shapes.ttl"
+    path.write_text(SHAPES_HEAD + body, encoding="utf-8")
+    return footprints([path])["http://example.org/S"]
+
+
+def test_footprints_read_what_a_shape_reads_and_everything_when_in_doubt(tmp_path):
+    fp = _footprint(tmp_path, """ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+        sh:property [ sh:path ( ex:a [ sh:inversePath ex:b ] ) ; sh:class ex:D ] ;
+        sh:or ( [ sh:path ex:c ; sh:minCount 1 ] ex:T ) .
+        ex:T a sh:NodeShape ; sh:property [ sh:path ex:d ; sh:lessThan ex:e ] .""")
+    assert not fp["all"]
+    assert {"http://example.org/" + p for p in "abcde"} <= set(fp["preds"])
+    assert set(fp["classes"]) == {"http://example.org/C", "http://example.org/D"}
+    held = _footprint(tmp_path, """ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:a ;
+        sh:sparql [ sh:prefixes ex:prefixes ; sh:select '''SELECT $this WHERE {
+            $this ?p ?v . FILTER(?p IN (ex:x, ex:y) || STRSTARTS(STR(?p), "http://q/"))
+            FILTER NOT EXISTS { $this a ex:K } }''' ] .""")
+    assert not held["all"] and held["prefixes"] == ["http://q/"]
+    assert {"http://example.org/x", "http://example.org/y"} <= set(held["preds"])
+    assert held["types"] == ["http://example.org/K"]
+    for body in (
+        # a variable predicate no FILTER holds
+        """ex:S sh:targetNode ex:n ; sh:sparql [ sh:prefixes ex:prefixes ;
+            sh:select "SELECT $this WHERE { $this ?p ?v }" ] .""",
+        # the FILTER holds ?p only on one side of ||
+        """ex:S sh:targetNode ex:n ; sh:sparql [ sh:prefixes ex:prefixes ; sh:select
+            "SELECT $this WHERE { $this ?p ?v FILTER(?p = ex:x || BOUND(?v)) }" ] .""",
+        # a negated path
+        """ex:S sh:targetNode ex:n ; sh:sparql [ sh:prefixes ex:prefixes ;
+            sh:select "SELECT $this WHERE { $this !ex:x ?v }" ] .""",
+        # a closed shape reached from another
+        """ex:S sh:targetNode ex:n ; sh:node [ sh:closed true ] .""",
+        # a construct the footprint does not know
+        """ex:S sh:targetNode ex:n ; sh:unknownParameter ex:x .""",
+    ):
+        assert _footprint(tmp_path, body)["all"], body
+    closed = _footprint(tmp_path, "ex:S sh:targetClass ex:C ; sh:closed true .")
+    assert closed["closed"]["classes"] == ["http://example.org/C"]
+
+
+def test_the_real_shapes_have_footprints():
+    graph = Graph().parse(ROOT / "ontology" / "shapes.ttl")
+    prints = footprints(sorted((ROOT / "ontology").glob("shapes*.ttl")))
+    assert len(prints) == len({s for s in graph.subjects() if str(s).startswith(MGSH)
+                               and any(str(p).startswith("http://www.w3.org/ns/shacl#target")
+                                       for p in graph.predicates(s))})
+    assert sum(fp["all"] for fp in prints.values()) <= 4
