@@ -45,6 +45,8 @@ _VALUE_ONLY = {SH[n] for n in (
     "qualifiedMinCount qualifiedMaxCount qualifiedValueShapesDisjoint ignoredProperties "
     "message severity name description order group deactivated defaultValue").split()}
 _IGNORED_NS = (str(RDF), str(RDFS), str(OWL))
+_EXPRESSIONS = ("Builtin_", "Conditional", "Relational", "Unary", "Additive",
+                "Multiplicative", "Function")
 _SHAPE_REFS = (SH.property, SH.node, SH["not"], SH.qualifiedValueShape)
 _SHAPE_LISTS = (SH["and"], SH["or"], SH.xone)
 _PRED_PARAMS = (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals,
@@ -86,7 +88,9 @@ class _Walk:
         self.prefixes: set[str] = set()
         self.classes: set[str] = set()
         self.types: set[str] = set()
+        self.value_preds: set[str] = set()
         self.closed: dict | None = None
+        self.mentions: dict | None = None
 
     def result(self) -> dict:
         try:
@@ -97,7 +101,8 @@ class _Walk:
             self.preds.add(str(RDFS.subClassOf))
         return {"all": False, "preds": sorted(self.preds), "prefixes": sorted(self.prefixes),
                 "classes": sorted(self.classes), "types": sorted(self.types),
-                "closed": self.closed}
+                "closed": self.closed, "mentions": self.mentions,
+                "value_preds": sorted(self.value_preds)}
 
     def shape(self, node, seen: set) -> None:
         if node in seen:
@@ -125,7 +130,7 @@ class _Walk:
             elif p == SH.target:
                 if (o, SH.select, None) not in self.g:
                     raise Everything("sh:target that is not a SPARQL SELECT target")
-                self.query(o, SH.select)
+                self.query(o, SH.select, target=True)
             elif p == SH.closed:
                 if o != Literal(True):
                     continue
@@ -166,7 +171,7 @@ class _Walk:
                 self.path(o)
 
     # -- SPARQL -------------------------------------------------------------------------
-    def query(self, node, prop) -> None:
+    def query(self, node, prop, target: bool = False) -> None:
         from rdflib.plugins.sparql.algebra import translateQuery
         from rdflib.plugins.sparql.parser import parseQuery
 
@@ -178,6 +183,10 @@ class _Walk:
             algebra = translateQuery(parseQuery(head + str(text))).algebra
         except Exception as exc:  # noqa: BLE001 - pyparsing and rdflib raise assorted errors
             raise Everything(f"a query rdflib cannot read ({exc.__class__.__name__})") from None
+        mentions = _mentions(algebra) if target else None
+        if mentions is not None:
+            self.mentions = mentions
+            return
         self.walk(algebra, {})
 
     def declared(self, node) -> dict[str, str]:
@@ -208,12 +217,17 @@ class _Walk:
         if name in ("Graph", "GraphGraphPattern", "ServiceGraphPattern", "Service"):
             raise Everything(f"SPARQL {name}")
         if name in ("BGP", "TriplesBlock"):
-            for triple in _get(node, "triples") or []:
-                self.triple(triple, held)
+            triples = _get(node, "triples") or []
+            inner = {**_bound(triples), **held}
+            for triple in triples:
+                self.triple(triple, inner)
             return
         if name == "Filter":
-            self.walk(_get(node, "expr"), {})  # EXISTS inside: its own FILTERs only
-            self.walk(_get(node, "p"), {**held, **_holds(_get(node, "expr"))})
+            # EXISTS inside: its own FILTERs, and what the pattern it filters binds
+            inner = _get(node, "p")
+            self.walk(_get(node, "expr"), _bound(_get(inner, "triples") or [])
+                      if isinstance(inner, CompValue) and inner.name == "BGP" else {})
+            self.walk(inner, {**held, **_holds(_get(node, "expr"))})
             return
         if name == "GroupGraphPatternSub":  # inside EXISTS: the group's FILTERs
             parts = _get(node, "part") or []
@@ -225,11 +239,15 @@ class _Walk:
                 self.walk(part, {} if (isinstance(part, CompValue)
                                        and part.name == "Filter") else inner)
             return
+        if name.startswith(_EXPRESSIONS):  # an EXISTS in it sees what held holds
+            for value in dict.values(node):
+                self.walk(value, held)
+            return
         passing = name in ("Join", "LeftJoin", "Union", "Extend", "Project", "Distinct",
                            "Reduced", "SelectQuery", "AskQuery", "OptionalGraphPattern",
                            "GroupOrUnionGraphPattern", "Query")
         for key, value in dict.items(node):
-            # an expression's EXISTS: its own FILTERs only
+            # an expression's EXISTS (BIND, OPTIONAL's FILTER): its own FILTERs only
             self.walk(value, {} if key == "expr" or not passing else held)
 
     def triple(self, triple, held: dict) -> None:
@@ -245,9 +263,10 @@ class _Walk:
             allowed = held.get(p)
             if allowed is None:
                 raise Everything(f"a variable predicate ?{p} that no FILTER holds")
-            iris, prefixes = allowed
+            iris, prefixes, values = (*allowed, ()) if len(allowed) == 2 else allowed
             self.preds |= iris
             self.prefixes |= prefixes
+            self.value_preds |= set(values)
         elif isinstance(p, RPath):
             self.sparql_path(p)
         else:
@@ -270,6 +289,69 @@ class _Walk:
 def _get(node: CompValue, key: str):
     """A part of a parse tree node, or None (CompValue.get returns the key itself)."""
     return dict.get(node, key)
+
+
+def _bound(triples) -> dict:
+    """Variables that a basic graph pattern binds as the object of a constant
+    predicate P: in every solution, a value of P in the graph. As the predicate of a
+    triple pattern of that BGP (or of an EXISTS filtering its solutions), such a variable
+    reads only predicates that are values of P; P itself is in the footprint, so those
+    values are the same before and after a change that the shape does not re-run for."""
+    out: dict = {}
+    for triple in triples:
+        if len(triple) == 3 and isinstance(triple[1], URIRef) and isinstance(triple[2], Variable):
+            out[triple[2]] = (set(), set(), (str(triple[1]),))
+    return out
+
+
+def _mentions(algebra) -> dict | None:
+    """A SPARQL target selecting the nodes the graph mentions as subject or object
+    (`{ ?this ?p ?o } UNION { ?s ?p ?this }`), filtered by the node alone: it depends
+    only on which nodes are mentioned. {"iri": isIRI required, "prefixes": STRSTARTS}"""
+    node = _get(algebra, "p") if isinstance(algebra, CompValue) else None
+    while isinstance(node, CompValue) and node.name in ("Distinct", "Reduced", "Project"):
+        if node.name == "Project" and list(_get(node, "PV") or []) != [Variable("this")]:
+            return None
+        node = _get(node, "p")
+    if not (isinstance(node, CompValue) and node.name == "Filter"):
+        return None
+    union, expr, this = _get(node, "p"), _get(node, "expr"), Variable("this")
+    if not (isinstance(union, CompValue) and union.name == "Union"):
+        return None
+    shapes = []
+    for side in (_get(union, "p1"), _get(union, "p2")):
+        if not (isinstance(side, CompValue) and side.name == "BGP"):
+            return None
+        triples = _get(side, "triples") or []
+        if len(triples) != 1 or not all(isinstance(t, Variable) for t in triples[0]):
+            return None
+        s, p, o = triples[0]
+        if p == this or len({s, p, o}) != 3:
+            return None
+        shapes.append("s" if s == this else "o" if o == this else "")
+    if sorted(shapes) != ["o", "s"] or _reads_more(expr, this):
+        return None
+    conjuncts = ([_get(expr, "expr"), *(_get(expr, "other") or [])]
+                 if isinstance(expr, CompValue) and expr.name == "ConditionalAndExpression"
+                 else [expr])
+    iri = any(isinstance(c, CompValue) and c.name == "Builtin_isIRI"
+              and _get(c, "arg") == this for c in conjuncts)
+    prefixes = sorted(prefix for c in conjuncts for var, (_, prefix_set) in _holds(c).items()
+                      if var == this for prefix in prefix_set)
+    return {"iri": iri, "prefixes": prefixes[:1]}
+
+
+def _reads_more(expr, this) -> bool:
+    """Whether a FILTER expression reads the graph (EXISTS) or any variable but this."""
+    if isinstance(expr, Variable):
+        return expr != this
+    if isinstance(expr, CompValue):
+        if "EXISTS" in expr.name:
+            return True
+        return any(_reads_more(v, this) for k, v in dict.items(expr) if k != "_vars")
+    if isinstance(expr, (list, tuple)):
+        return any(_reads_more(v, this) for v in expr)
+    return False
 
 
 def _holds(expr) -> dict:

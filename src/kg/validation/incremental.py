@@ -111,6 +111,7 @@ class Diff:
     triples: set[tuple[str, str, str]]
     nodes: dict[str, object]
     files: list[str]
+    added: set[tuple[str, str, str]]
 
 
 def diff(cache: Cache, baseline: dict[str, str], current: dict[Path, str],
@@ -118,6 +119,7 @@ def diff(cache: Cache, baseline: dict[str, str], current: dict[Path, str],
     """The difference between the baseline's files and today's; None when a version of
     the baseline is no longer known (then everything runs)."""
     changed: set = set()
+    added: set = set()
     nodes: dict[str, object] = {}
     files = []
     now = {str(Path(p).resolve()): (p, d) for p, d in current.items()}
@@ -140,7 +142,8 @@ def diff(cache: Cache, baseline: dict[str, str], current: dict[Path, str],
             new = set(triples)
             nodes.update({f"{name}|{k}": v for k, v in labelled.items()})
         changed |= {(_scoped(name, s), p, _scoped(name, o)) for s, p, o in old ^ new}
-    return Diff(changed, nodes, files)
+        added |= {(_scoped(name, s), p, _scoped(name, o)) for s, p, o in new - old}
+    return Diff(changed, nodes, files, added)
 
 
 def _scoped(name: str, term: str) -> str:
@@ -212,6 +215,13 @@ def meets(footprint: dict, changed: Diff, graph, memo: dict) -> bool:
         if classes not in memo:
             memo[classes] = subclasses(graph, footprint["classes"])
         types |= memo[classes]
+    for value_pred in footprint.get("value_preds", ()):
+        if value_pred not in memo:
+            memo[value_pred] = {str(o) for o in graph.objects(None, URIRef(value_pred))}
+        preds |= memo[value_pred]
+    mentions = footprint.get("mentions")
+    if mentions is not None and _mentions_changed(mentions, changed, graph):
+        return True
     closed = footprint.get("closed")
     for s, p, o in changed.triples:
         iri = p[1:-1]
@@ -221,6 +231,37 @@ def meets(footprint: dict, changed: Diff, graph, memo: dict) -> bool:
             return True
         if closed is not None and _is_focus(graph, _term(s, changed.nodes), closed, memo):
             return True
+    return False
+
+
+def _mentions_changed(mentions: dict, changed: Diff, graph) -> bool:
+    """Whether a node of the difference (one the target's filter can keep) is mentioned
+    in today's graph and not in the baseline's, or the other way round. It was mentioned
+    then if a removed triple mentions it, or a triple of today's that was not added; it
+    is mentioned now if today's graph has a triple with it."""
+    prefixes = tuple(mentions["prefixes"])
+    removed = changed.triples - changed.added
+    candidates = set()
+    for s, _, o in changed.triples:
+        for term in (s, o):
+            if term.startswith("_:"):
+                if not mentions["iri"]:
+                    return True  # a blank node: not followed across versions, so re-run
+            elif term.startswith("<") and (not prefixes or term[1:-1].startswith(prefixes)):
+                candidates.add(term)
+    for term in candidates:
+        node = URIRef(term[1:-1])
+        now = set(graph.triples((node, None, None))) | set(graph.triples((None, None, node)))
+        if not now:
+            then = any(term in (s, o) for s, _, o in removed)
+            if then:
+                return True
+            continue
+        if any(term in (s, o) for s, _, o in removed):
+            continue  # mentioned then and now
+        added = sum(1 for s, _, o in changed.added if term in (s, o))
+        if len(now) <= added:
+            return True  # perhaps only mentioned by what was added: new to the target
     return False
 
 
