@@ -244,9 +244,9 @@ def _mentions_changed(mentions: dict, changed: Diff, graph) -> bool:
     candidates = set()
     for s, _, o in changed.triples:
         for term in (s, o):
-            if term.startswith("_:"):
+            if not term.startswith("<"):
                 if not mentions["iri"]:
-                    return True  # a blank node: not followed across versions, so re-run
+                    return True  # a blank node or literal: not followed here, so re-run
             elif term.startswith("<") and (not prefixes or term[1:-1].startswith(prefixes)):
                 candidates.add(term)
     for term in candidates:
