@@ -212,6 +212,11 @@ def test_footprints_read_what_a_shape_reads_and_everything_when_in_doubt(tmp_pat
         assert _footprint(tmp_path, body)["all"], body
     closed = _footprint(tmp_path, "ex:S sh:targetClass ex:C ; sh:closed true .")
     assert closed["closed"]["classes"] == ["http://example.org/C"]
+    # a shape that is a class targets its instances implicitly: nothing is known
+    (tmp_path / "shapes.ttl").write_text(SHAPES_HEAD + """
+        ex:S a sh:NodeShape , <http://www.w3.org/2000/01/rdf-schema#Class> ;
+            sh:targetNode ex:n .""", encoding="utf-8")
+    assert footprints([tmp_path / "shapes.ttl"]) == {}
 
 
 def test_the_real_shapes_have_footprints():

@@ -64,15 +64,15 @@ def targeted_shapes(graph: Graph) -> list:
 
 def footprints(paths: list[Path]) -> dict[str, dict]:
     """Each targeted shape's footprint (JSON-ready), keyed by its IRI. A shape that is a
-    blank node, or a shapes graph with implicit class targets (a shape that is a class)
-    or constraint components of its own, gives {} : nothing is known, all re-run."""
+    blank node, or a shapes graph with a class in it (a shape that is a class targets
+    its instances implicitly) or constraint components of its own, gives {}: nothing is
+    known, all re-run."""
     graph = Graph()
     for path in paths:
         graph.parse(path, format="turtle")
-    if any(True for _ in graph.subjects(RDF.type, SH.ConstraintComponent)) or any(
-            (s, RDF.type, c) in graph for s in graph.subjects(RDF.type, SH.NodeShape)
-            for c in (RDFS.Class, OWL.Class)):
-        return {}
+    if any(True for c in (SH.ConstraintComponent, RDFS.Class, OWL.Class)
+           for _ in graph.subjects(RDF.type, c)):
+        return {}  # own components, or a class in the shapes graph: an implicit target
     out = {}
     for shape in targeted_shapes(graph):
         if isinstance(shape, BNode):
