@@ -145,6 +145,23 @@ def test_a_shape_that_reads_everything_always_runs_again(tmp_path):
     project.path.write_text(project.original, encoding="utf-8")
 
 
+def test_an_edited_evidence_axiom_runs_the_shapes_of_what_changed_in_it(mini):
+    """A blank node whose content changes is paired with its old self (the difference is
+    the triple added, not the whole axiom): a comment on it runs only the shapes that
+    read rdfs:comment or the axiom's own triples; a property no axiom may have is
+    refused, as the whole validation refuses it."""
+    at = "owl:annotatedTarget mgr:provision-of-services ;"
+    assert at in mini.original
+    ok, timings, corpus = mini.edit(mini.original.replace(
+        at, at + ' rdfs:comment "As the text words it."@en ;'))
+    assert ok and whole(corpus)
+    assert 0 < timings["shapes_rerun"] <= 4
+    ok, timings, corpus = mini.edit(mini.original.replace(
+        at, at + ' skos:prefLabel "an axiom has no label"@en ;'))
+    assert not ok and not whole(corpus)  # mgsh:Axiom is closed
+    assert timings["shapes_rerun"] < timings["shapes_targeted"]
+
+
 def _corpus_cache(project: Project):
     corpus = Corpus.load_fast(project.settings)
     return corpus, project.cache, _shapes_key(corpus)

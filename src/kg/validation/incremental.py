@@ -138,12 +138,53 @@ def diff(cache: Cache, baseline: dict[str, str], current: dict[Path, str],
         new: set = set()
         if new_digest is not None:
             triples, labelled = canonical_triples(graphs[path])
+            triples, labelled = match_blank_nodes(old, triples, labelled)
             cache.put("file-triples", _record_key(path, new_digest), sorted(triples))
             new = set(triples)
             nodes.update({f"{name}|{k}": v for k, v in labelled.items()})
         changed |= {(_scoped(name, s), p, _scoped(name, o)) for s, p, o in old ^ new}
         added |= {(_scoped(name, s), p, _scoped(name, o)) for s, p, o in new - old}
     return Diff(changed, nodes, files, added)
+
+
+MATCH_MAX = 500  # blank nodes on either side past which no pairing is tried
+
+
+def match_blank_nodes(old: set, triples: list, labelled: dict) -> tuple[list, dict]:
+    """Today's version relabelled so that a blank node that changed (a comment added to
+    an evidence axiom changes its hash) takes the label of the baseline's node it says
+    most in common with: the difference is then the triples that changed, not every
+    triple of the node. Any one-to-one relabelling keeps the graph what it is, so this
+    changes only how small the difference is, never the verdict."""
+    def blank(t: str) -> bool:
+        return t.startswith("_:")
+
+    old_nodes = {t for s, _, o in old for t in (s, o) if blank(t)}
+    new_nodes = {t for s, _, o in triples for t in (s, o) if blank(t)}
+    lost, fresh = old_nodes - new_nodes, new_nodes - old_nodes
+    if not lost or not fresh or len(lost) > MATCH_MAX or len(fresh) > MATCH_MAX:
+        return triples, labelled
+    index: dict = defaultdict(set)
+    for s, p, o in old:
+        if s in lost:
+            index[(p, o)].add(s)
+    said: dict = defaultdict(set)
+    for s, p, o in triples:
+        if s in fresh:
+            said[s].add((p, o))
+    mapping: dict[str, str] = {}
+    for node in sorted(fresh):
+        common: dict[str, int] = defaultdict(int)
+        for pair in said.get(node, ()):
+            for candidate in index.get(pair, ()):
+                common[candidate] += 1
+        taken = set(mapping.values())
+        best = max((c for c in common if c not in taken), default=None,
+                   key=lambda c: (common[c], c))
+        if best is not None:
+            mapping[node] = best  # best is not a label of today's: one to one
+    relabelled = [(mapping.get(s, s), p, mapping.get(o, o)) for s, p, o in triples]
+    return relabelled, {mapping.get(k, k): v for k, v in labelled.items()}
 
 
 def _scoped(name: str, term: str) -> str:
