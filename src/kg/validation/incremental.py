@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import BNode, Literal, URIRef
@@ -112,6 +113,10 @@ class Diff:
     nodes: dict[str, object]
     files: list[str]
     added: set[tuple[str, str, str]]
+
+    @cached_property
+    def summary(self) -> Summary:
+        return Summary(self)
 
 
 def diff(cache: Cache, baseline: dict[str, str], current: dict[Path, str],
@@ -249,59 +254,72 @@ def meets(footprint: dict, changed: Diff, graph, memo: dict) -> bool:
     """Can the shape read one of the changed triples (in today's graph or the baseline's)?"""
     if footprint.get("all"):
         return True
+    summary = changed.summary
     preds, prefixes = set(footprint["preds"]), tuple(footprint["prefixes"])
+    for value_pred in footprint.get("value_preds", ()):
+        if value_pred not in memo:
+            memo[value_pred] = {str(o) for o in graph.objects(None, URIRef(value_pred))}
+        preds |= memo[value_pred]
+    if not preds.isdisjoint(summary.preds) or (
+            prefixes and any(p.startswith(prefixes) for p in summary.preds)):
+        return True
     types = set(footprint["types"])
     if footprint["classes"]:
         classes = "|".join(footprint["classes"])
         if classes not in memo:
             memo[classes] = subclasses(graph, footprint["classes"])
         types |= memo[classes]
-    for value_pred in footprint.get("value_preds", ()):
-        if value_pred not in memo:
-            memo[value_pred] = {str(o) for o in graph.objects(None, URIRef(value_pred))}
-        preds |= memo[value_pred]
+    if not types.isdisjoint(summary.types):
+        return True
     mentions = footprint.get("mentions")
-    if mentions is not None and _mentions_changed(mentions, changed, graph):
+    if mentions is not None and _mentions_changed(mentions, summary, graph):
         return True
     closed = footprint.get("closed")
-    for s, p, o in changed.triples:
-        iri = p[1:-1]
-        if iri in preds or (prefixes and iri.startswith(prefixes)):
-            return True
-        if iri == _TYPE and o.startswith("<") and o[1:-1] in types:
-            return True
-        if closed is not None and _is_focus(graph, _term(s, changed.nodes), closed, memo):
-            return True
-    return False
+    return closed is not None and any(
+        _is_focus(graph, _term(s, changed.nodes), closed, memo) for s in summary.subjects)
 
 
-def _mentions_changed(mentions: dict, changed: Diff, graph) -> bool:
+class Summary:
+    """What the footprints are matched against, gathered once per difference: its
+    predicates, the classes of its rdf:type triples, its subjects, and how many removed
+    and added triples mention each IRI."""
+
+    def __init__(self, changed: Diff):
+        self.preds = {p[1:-1] for _, p, _ in changed.triples}
+        self.types = {o[1:-1] for _, p, o in changed.triples
+                      if p[1:-1] == _TYPE and o.startswith("<")}
+        self.subjects = {s for s, _, _ in changed.triples}
+        self.removed: dict[str, int] = defaultdict(int)
+        self.added: dict[str, int] = defaultdict(int)
+        self.other_terms = False  # a blank node or literal as subject or object
+        for triple in changed.triples:
+            counts = self.added if triple in changed.added else self.removed
+            s, _, o = triple
+            for term in {s, o}:
+                if term.startswith("<"):
+                    counts[term] += 1
+                else:
+                    self.other_terms = True
+
+
+def _mentions_changed(mentions: dict, summary: Summary, graph) -> bool:
     """Whether a node of the difference (one the target's filter can keep) is mentioned
     in today's graph and not in the baseline's, or the other way round. It was mentioned
     then if a removed triple mentions it, or a triple of today's that was not added; it
-    is mentioned now if today's graph has a triple with it."""
+    is mentioned now if today's graph has a triple with it (every added one does)."""
+    if summary.other_terms and not mentions["iri"]:
+        return True  # a blank node or literal: not followed here, so re-run
     prefixes = tuple(mentions["prefixes"])
-    removed = changed.triples - changed.added
-    candidates = set()
-    for s, _, o in changed.triples:
-        for term in (s, o):
-            if not term.startswith("<"):
-                if not mentions["iri"]:
-                    return True  # a blank node or literal: not followed here, so re-run
-            elif term.startswith("<") and (not prefixes or term[1:-1].startswith(prefixes)):
-                candidates.add(term)
-    for term in candidates:
+    for term in set(summary.removed) | set(summary.added):
+        if prefixes and not term[1:-1].startswith(prefixes):
+            continue
         node = URIRef(term[1:-1])
         now = set(graph.triples((node, None, None))) | set(graph.triples((None, None, node)))
-        if not now:
-            then = any(term in (s, o) for s, _, o in removed)
-            if then:
-                return True
-            continue
-        if any(term in (s, o) for s, _, o in removed):
+        if term in summary.removed:
+            if not now:
+                return True  # mentioned then, not now
             continue  # mentioned then and now
-        added = sum(1 for s, _, o in changed.added if term in (s, o))
-        if len(now) <= added:
+        if len(now) <= summary.added[term]:
             return True  # perhaps only mentioned by what was added: new to the target
     return False
 
