@@ -94,6 +94,47 @@ def test_a_fixture_added_is_refused_exactly_when_the_whole_validation_refuses(mi
     assert 0 < timings["shapes_rerun"] < timings["shapes_targeted"]  # not everything ran
 
 
+POSITION_AXIOM = """[] a owl:Axiom ;
+    owl:annotatedSource mgr:provision-of-services ;
+    owl:annotatedProperty mg:position ;
+    owl:annotatedTarget 4 ;
+    dcterms:source mgs:001_4f7e06674fa94512 ;
+    mg:quote "Provision of services" .
+"""
+REMOVALS = {  # what is taken out of the mini data file, and the shape that then fires
+    "a required label (Described)": '    rdfs:label "Provision of services"@en ;\n',
+    "a fact's evidence (FactEvidence)": POSITION_AXIOM,
+    "a thing's class (DescribedThing-typed)": " a mg:GovernanceFunction ;\n    rdfs:label",
+    "a field of an axiom (AxiomFields)": "    owl:annotatedTarget 4 ;\n",
+}
+
+
+@pytest.mark.parametrize("removed", REMOVALS, ids=lambda k: k.split("(")[1][:-1])
+def test_a_triple_removed_is_refused_exactly_when_the_whole_validation_refuses(mini, removed):
+    """The fixtures add triples; these take them away (the difference's other half)."""
+    text = REMOVALS[removed]
+    assert mini.original.count(text) == 1
+    replacement = "\n    rdfs:label" if text.endswith("rdfs:label") else ""
+    ok, timings, corpus = mini.edit(mini.original.replace(text, replacement))
+    assert ok == whole(corpus) and not ok, removed
+    assert 0 < timings["shapes_rerun"] < timings["shapes_targeted"]
+
+
+def test_changes_only_a_query_held_predicate_can_see_are_refused(mini):
+    """Edits on things already there, so no target changes: only DescribedThing's
+    FactEvidence sees a new fact without evidence (its `$this ?path ?value` is held by
+    `STRSTARTS(STR(?path), mg:)`), and only AxiomAnnotatesFact sees a fact taken away
+    from under its axiom (`?s ?p ?value` with ?p an owl:annotatedProperty value)."""
+    fact = "mgr:ilo mg:performsFunction mgr:provision-of-services .\n"
+    ok, timings, corpus = mini.edit(mini.original + fact)
+    assert not ok and not whole(corpus)
+    asserted = "    mg:inUNSystem false ;\n"
+    assert mini.original.count(asserted) == 1
+    ok, timings, corpus = mini.edit(mini.original.replace(asserted, ""))
+    assert not ok and not whole(corpus)
+    assert timings["shapes_rerun"] < timings["shapes_targeted"]
+
+
 def test_the_real_project_agrees_on_fixtures_and_on_a_valid_edit(real):
     # a closed shape, a whole-graph SPARQL target, a variable predicate bound by data,
     # a FILTER-held one, DescribedThing's constraint (every shape's kind is in the mini
