@@ -120,13 +120,25 @@ def test_a_triple_removed_is_refused_exactly_when_the_whole_validation_refuses(m
     assert 0 < timings["shapes_rerun"] < timings["shapes_targeted"]
 
 
-def test_changes_only_a_query_held_predicate_can_see_are_refused(mini):
-    """Edits on things already there, so no target changes: only DescribedThing's
+def test_changes_only_one_part_of_a_footprint_sees_are_refused(mini):
+    """Each edit is seen by one part of a footprint only (each was checked to pass when
+    that part is dropped): only DescribedThing's
     FactEvidence sees a new fact without evidence (its `$this ?path ?value` is held by
     `STRSTARTS(STR(?path), mg:)`), and only AxiomAnnotatesFact sees a fact taken away
     from under its axiom (`?s ?p ?value` with ?p an owl:annotatedProperty value)."""
     fact = "mgr:ilo mg:performsFunction mgr:provision-of-services .\n"
     ok, timings, corpus = mini.edit(mini.original + fact)
+    assert not ok and not whole(corpus)
+    # a node that the graph did not mention: only DescribedThing's target (the nodes
+    # mentioned) gains it, through a predicate none of its constraints reads
+    ok, timings, corpus = mini.edit(mini.original + "mgr:iom rdfs:seeAlso mgr:fx-unseen .\n")
+    assert not ok and not whole(corpus)
+    # a class whose subclass a thing now has: mgsh:UNEntity targets mg:UNEntity, and
+    # mg:UNProgrammeOrFund is under it (rdfs:subClassOf in the ontology)
+    typed = "mgr:iom a mg:IntergovernmentalOrganization ;"
+    assert typed in mini.original
+    ok, timings, corpus = mini.edit(mini.original.replace(
+        typed, "mgr:iom a mg:UNProgrammeOrFund ;"))
     assert not ok and not whole(corpus)
     asserted = "    mg:inUNSystem false ;\n"
     assert mini.original.count(asserted) == 1
