@@ -121,11 +121,12 @@ def test_a_triple_removed_is_refused_exactly_when_the_whole_validation_refuses(m
 
 
 def test_changes_only_one_part_of_a_footprint_sees_are_refused(mini):
-    """Each edit is seen by one part of a footprint only (each was checked to pass when
-    that part is dropped): only DescribedThing's
-    FactEvidence sees a new fact without evidence (its `$this ?path ?value` is held by
-    `STRSTARTS(STR(?path), mg:)`), and only AxiomAnnotatesFact sees a fact taken away
-    from under its axiom (`?s ?p ?value` with ?p an owl:annotatedProperty value)."""
+    """Each edit is seen by one part of a footprint only (each was checked to pass
+    wrongly when that part is dropped): DescribedThing's FactEvidence sees a new fact
+    without evidence (its `$this ?path ?value` held by `STRSTARTS(STR(?path), mg:)`);
+    its target, a node not mentioned before; mgsh:UNEntity, a thing typed with a
+    subclass of its class; AxiomAnnotatesFact, a fact taken away from under its axiom
+    (`?s ?p ?value` with ?p an owl:annotatedProperty value)."""
     fact = "mgr:ilo mg:performsFunction mgr:provision-of-services .\n"
     ok, timings, corpus = mini.edit(mini.original + fact)
     assert not ok and not whole(corpus)
