@@ -224,6 +224,19 @@ def _corpus_cache(project: Project):
     return corpus, project.cache, _shapes_key(corpus)
 
 
+def test_only_the_baseline_versions_of_a_file_are_kept(tmp_path):
+    settings = make_project(tmp_path / "p")
+    project = Project(settings, MINI_FILE)
+    records = settings.cache_dir / "file-triples"
+    before = len(list(records.glob("*.json")))
+    for n in range(3):  # three valid edits, each the baseline in turn
+        project.path.write_text(project.original + f"\nmgr:iom rdfs:comment \"{n}\"@en .\n",
+                                encoding="utf-8")
+        ok, timings, _ = incremental(settings, project.cache)
+        assert ok and timings["shapes_rerun"] > 0
+    assert len(list(records.glob("*.json"))) == before  # one version per file
+
+
 def test_new_bytes_for_the_same_graph_run_no_shape(mini):
     """A comment line and blank nodes written in another order: new bytes, the same graph
     (the parser's blank node labels differ too)."""

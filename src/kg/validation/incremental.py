@@ -95,7 +95,12 @@ def canonical_triples(graph) -> tuple[list[tuple[str, str, str]], dict[str, obje
 
 
 def _record_key(path: Path, digest: str) -> str:
-    return key("file-triples", str(Path(path).resolve()), digest)
+    """The path's part first, so that a file's older versions can be found and dropped."""
+    return f"{_path_key(path)}-{key('file-triples', digest)[:40]}"
+
+
+def _path_key(path: Path) -> str:
+    return key("file-triples", str(Path(path).resolve()))[:40]
 
 
 def remember_file(cache: Cache, path: Path, digest: str, graph) -> None:
@@ -214,6 +219,9 @@ class Baseline:
         for path, digest in current.items():
             remember_file(self.cache, path, digest, graphs[path])
         self.cache.put("shacl-baseline", self.entry, {"files": files})
+        for path, digest in current.items():  # older versions: megabytes each, unused
+            self.cache.prune("file-triples", _path_key(path) + "-",
+                             keep={_record_key(path, digest)})
 
 
 def subclasses(graph, classes) -> set[str]:
