@@ -205,8 +205,13 @@ def targets(results: dict) -> list[dict]:
     rb = (real or {}).get("rebuild") or {}
     if rb.get("status") == "ok":
         value = rb["wall_s"]
+        counts = rb.get("counts") or {}
+        rerun = ("" if "validate_shapes_rerun" not in counts else
+                 f"; {counts['validate_shapes_rerun']} of "
+                 f"{counts.get('validate_shapes_targeted', 'all')} shapes re-ran")
         add("rebuild_real", "real", value, 2.0, "s", value <= 2.0,
-            f"changed {rb.get('changed_file')}; first build {rb.get('first_wall_s', 0):.1f} s"
+            f"changed {rb.get('changed_file')}: {rb.get('change', 'new bytes')}{rerun}; "
+            f"first build {rb.get('first_wall_s', 0):.1f} s"
             + ("" if value <= 2 else "; " + build_steps(rb)), ratio=value / 2.0)
     else:
         add("rebuild_real", "real", None, 2.0, "s", None, "not run")

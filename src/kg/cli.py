@@ -138,7 +138,8 @@ def _validate_files(args: argparse.Namespace) -> int:
 
 def _print_timings(args: argparse.Namespace, timings: dict) -> None:
     if args.timings:
-        print("timings: " + ", ".join(f"{stage} {seconds:.2f}s"
+        print("timings: " + ", ".join(f"{stage} {seconds}" if isinstance(seconds, int)
+                                      else f"{stage} {seconds:.2f}s"
                                       for stage, seconds in timings.items()),
               file=sys.stderr)
 

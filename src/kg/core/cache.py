@@ -12,6 +12,7 @@ entries or none. A missing or unreadable cache only makes a build slower.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -64,6 +65,20 @@ class Cache:
             return json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+
+    def has(self, kind: str, entry: str) -> bool:
+        """Whether an entry is there (without reading it: some are large)."""
+        path = self._path(kind, entry)
+        return path is not None and path.is_file()
+
+    def prune(self, kind: str, prefix: str, keep: set[str]) -> None:
+        """Remove the entries of a kind whose key starts with prefix, but those kept."""
+        if self.root is None:
+            return
+        for path in (self.root / kind).glob(f"{prefix}*.json"):
+            if path.stem not in keep:
+                with contextlib.suppress(OSError):  # gone already: as good
+                    path.unlink()
 
     def put(self, kind: str, entry: str, value) -> None:
         path = self._path(kind, entry)

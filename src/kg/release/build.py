@@ -315,7 +315,8 @@ def _release(settings: Settings, box: list[Corpus], sources: SourceLibrary, repo
         if verdict is not None and not verdict():
             raise _NotValid from None
         raise
-    report.timings.setdefault("total", sum(report.timings.values()))
+    report.timings.setdefault("total", sum(v for v in report.timings.values()
+                                           if isinstance(v, float)))  # ints are counts
     timings = {**{f"validate_{k}": v for k, v in report.timings.items()}, **timings,
                "total": time.perf_counter() - start}
     return BuildResult(dist, summary, report, timings)
