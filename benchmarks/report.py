@@ -26,6 +26,11 @@ TARGETS = {  # issue 17's targets, each checked on the graph it names
                          "(each step within 5% or above the one before)",
     "p99_under_heavy": "p99 of a light query while a heavy query runs at most 20 ms",
     "rss_vs_oxigraph": "serving RSS (all processes) at most 3x `oxigraph serve`'s",
+    # RSS sums count each page the forked query workers share with their zygote once per
+    # process; PSS divides a shared page among its sharers, so its sum is the real
+    # footprint. Both are reported; the RSS line is the issue's wording.
+    "pss_vs_oxigraph": "serving PSS (all processes, shared pages counted once) at most 3x "
+                       "`oxigraph serve`'s",
 }
 LOADED = 1.0  # load average per CPU above which a run is labelled as disturbed
 
@@ -146,12 +151,13 @@ def peer_ratios(g: dict) -> dict:
 
     out["cpu_ms_per_light_request"] = {"mgkg": cpu("mgkg"), "mgkg-nocache": cpu("mgkg-nocache"),
                                        "oxigraph_serve": cpu("oxigraph")}
-    ox_mem = (_compared(g, "oxigraph").get("memory") or {}).get("rss_mb")
-    out["rss_mb"] = {"oxigraph_serve": ox_mem}
-    for server in ("mgkg", "mgkg-nocache"):
-        mem = (_compared(g, server).get("memory") or {}).get("rss_mb")
-        out["rss_mb"][server] = mem
-        out["rss_mb"][f"{server}_ratio"] = mem / ox_mem if mem and ox_mem else None
+    for measure in ("rss_mb", "pss_mb", "uss_mb"):
+        ox_mem = (_compared(g, "oxigraph").get("memory") or {}).get(measure)
+        out[measure] = {"oxigraph_serve": ox_mem}
+        for server in ("mgkg", "mgkg-nocache"):
+            mem = (_compared(g, server).get("memory") or {}).get(measure)
+            out[measure][server] = mem
+            out[measure][f"{server}_ratio"] = mem / ox_mem if mem and ox_mem else None
     return out
 
 
@@ -275,6 +281,15 @@ def endpoint_targets(add, g: dict | None, mode: str, label: str, server: str) ->
             f"{rss[server]:.0f} MB against {rss['oxigraph_serve']:.0f} MB", ratio=ratio)
     else:
         put("rss_vs_oxigraph", None, 3.0, "x", None, "not measured")
+    pss = peer_ratios(g)["pss_mb"] if g else {}
+    ratio = pss.get(f"{server}_ratio")
+    if ratio is not None:
+        uss = (peer_ratios(g)["uss_mb"] or {}).get(server)
+        put("pss_vs_oxigraph", ratio, 3.0, "x", ratio <= 3.0,
+            f"{pss[server]:.0f} MB against {pss['oxigraph_serve']:.0f} MB"
+            + (f"; USS {uss:.0f} MB" if uss else ""), ratio=ratio)
+    else:
+        put("pss_vs_oxigraph", None, 3.0, "x", None, "not measured")
 
 
 # ------------------------------------------------------------------ README table
@@ -286,8 +301,9 @@ def readme_table(results: dict) -> str:
              "HTTP / `oxigraph serve` (geomean, c=1) | HTTP / pyoxigraph in-process | "
              "rdflib / pyoxigraph | light req/s c=1 / 4 / 16: mgkg answer cache / cache off vs "
              "`oxigraph serve` | CPU ms per light request (c=16): mgkg cache / off vs oxigraph "
-             "| serving RSS MB: mgkg cache / off vs oxigraph |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| serving RSS MB: mgkg cache / off vs oxigraph "
+             "| serving PSS MB: mgkg cache / off vs oxigraph |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for g in results["graphs"]:
         b, q = g.get("build", {}), g.get("queries", {})
         slow = [(in_process_ms(e), e["name"]) for e in q.get("queries", []) if not e.get("light")]
@@ -302,7 +318,7 @@ def readme_table(results: dict) -> str:
                     f"{_f(x.get('oxigraph_serve'), 0)}")
 
         cpu = r["cpu_ms_per_light_request"]
-        rss = r["rss_mb"]
+        rss, pss = r["rss_mb"], r["pss_mb"]
         lines.append(
             f"| {g['name']} | {b.get('triples', '–')} | {_stage_s(b)} "
             f"({_f(b.get('max_rss_mb'), 0)}) | "
@@ -313,7 +329,9 @@ def readme_table(results: dict) -> str:
             f"{_f(cpu['mgkg'].get('16'), 2)} / {_f(cpu['mgkg-nocache'].get('16'), 2)} vs "
             f"{_f(cpu['oxigraph_serve'].get('16'), 2)} | "
             f"{_f(rss.get('mgkg'), 0)} / {_f(rss.get('mgkg-nocache'), 0)} vs "
-            f"{_f(rss.get('oxigraph_serve'), 0)} |")
+            f"{_f(rss.get('oxigraph_serve'), 0)} | "
+            f"{_f(pss.get('mgkg'), 0)} / {_f(pss.get('mgkg-nocache'), 0)} vs "
+            f"{_f(pss.get('oxigraph_serve'), 0)} |")
     lines += ["", "| target (issue 17) | graph | measured | limit | met |",
               "|---|---|---:|---:|:-:|"]
     for t in targets(results):
