@@ -48,7 +48,7 @@ import pyoxigraph as ox
 from ..core.namespaces import MG, MGG, PREFIXES
 
 FILE = "summary.ttl"
-GRAPH = str(MGG["summary"])
+GRAPH = MGG + "summary"
 NS = GRAPH + "#"
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -57,9 +57,9 @@ _AXIOM = "http://www.w3.org/2002/07/owl#Axiom"
 _ANNOTATED = ("http://www.w3.org/2002/07/owl#annotatedSource",
               "http://www.w3.org/2002/07/owl#annotatedTarget")
 _SOURCE = "http://purl.org/dc/terms/source"
-_DOCUMENT, _FIGURE = str(MG.SourceDocument), str(MG.Figure)
-_FIGURE_OF, _QUOTE = str(MG.figureOf), str(MG.quote)
-_CLAIM = str(MG.Claim)
+_DOCUMENT, _FIGURE = MG + "SourceDocument", MG + "Figure"
+_FIGURE_OF, _QUOTE = MG + "figureOf", MG + "quote"
+_CLAIM = MG + "Claim"
 
 class _Counts:
     """One pass over the union's triples, keeping only what the counts need."""
