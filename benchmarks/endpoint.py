@@ -25,8 +25,9 @@ request (its whole process tree, from /proc), p99 of a light query at concurrenc
 while another client (another loopback address, as a second user would be) loops a
 heavy query, twice: with the light texts repeated (an answer cache serves them) and
 made unique (every request evaluated); and the memory of the serving processes once
-loaded (RSS summed over the tree, and PSS, which counts pages the query workers share
-with the zygote once).
+loaded, summed over the process tree: RSS (a page counted in every process that maps it,
+so the query workers' pages shared with the zygote count several times), PSS (each shared
+page divided among its sharers: the tree's real footprint) and USS (private pages only).
 
 `measure()` is the entry point for benchmarks/run.py; its JSON (`--json`) carries no
 absolute path. Nothing here is asserted by a test: the targets are reported met or
@@ -139,7 +140,8 @@ def _targets(servers: dict, ratios: dict, concurrency: list[int]) -> list[dict]:
             out += [{**row, "target": t, "value": "not measured (--no-nocache)", "met": None}
                     for t in ("light req/s >= 50 % of oxigraph at every concurrency",
                               "light req/s never falls as concurrency rises (5 % slack)",
-                              "serving memory <= 3x oxigraph's")]
+                              "serving memory <= 3x oxigraph's",
+                              "serving PSS (shared pages counted once) <= 3x oxigraph's")]
         else:
             mine, ratio = servers[name], ratios[name]
             rps = [mine["light"][str(c)]["rps"] for c in concurrency]
@@ -156,6 +158,10 @@ def _targets(servers: dict, ratios: dict, concurrency: list[int]) -> list[dict]:
                 {**row, "target": "serving memory <= 3x oxigraph's",
                  "value": f"RSS {ratio['rss']:.2f}x, PSS {ratio['pss']:.2f}x",
                  "ratio": ratio["rss"], "met": ratio["rss"] <= TARGETS["memory_ratio"]},
+                {**row, "target": "serving PSS (shared pages counted once) <= 3x oxigraph's",
+                 "value": f"PSS {ratio['pss']:.2f}x ({mine['memory']['pss_mb']:.0f} MB, USS "
+                          f"{mine['memory'].get('uss_mb', 0):.0f} MB)",
+                 "ratio": ratio["pss"], "met": ratio["pss"] <= TARGETS["memory_ratio"]},
             ]
         out.append({**row, "server": name if name in servers else "mgkg",
                     "target": "p99 light query while a heavy one runs <= 20 ms",
@@ -244,15 +250,16 @@ def render(result: dict) -> str:
              "",
              "| server | " + " | ".join(f"c={c} req/s" for c in levels) + " | "
              + " | ".join(f"c={c} CPU ms/req" for c in levels)
-             + " | p99 light under heavy ms: repeated / unique texts | RSS MB | PSS MB |",
-             "|---|" + "---:|" * (2 * len(levels) + 3)]
+             + " | p99 light under heavy ms: repeated / unique texts | RSS MB | PSS MB | USS MB |",
+             "|---|" + "---:|" * (2 * len(levels) + 4)]
     for name, s in result["servers"].items():
         lines.append(f"| {name} | " + " | ".join(f"{s['light'][str(c)]['rps']:.0f}" for c in levels)
                      + " | " + " | ".join(f"{s['light'][str(c)]['cpu_ms_per_request']:.3f}"
                                           for c in levels)
                      + f" | {_p99(s, 'repeated')} / {_p99(s, 'evaluated')} | "
                        f"{s['memory']['rss_mb']:.0f} | "
-                       f"{s['memory']['pss_mb']:.0f} |")
+                       f"{s['memory']['pss_mb']:.0f} | "
+                       f"{s['memory'].get('uss_mb', 0):.0f} |")
     lines += ["", "| reading | server | target | value | met |", "|---|---|---|---|---|"]
     for t in result["targets"]:
         lines.append(f"| {t['mode_label']} | {t['server']} | {t['target']} | {t['value']} | "

@@ -107,9 +107,11 @@ def start_oxigraph(cli: str, location: Path, log: Path) -> loadgen.Server:
 # ------------------------------------------------------------------ memory
 
 def tree_memory_mb(pid: int) -> dict[str, float]:
-    """RSS and PSS (shared pages divided among the processes sharing them) of a process
-    and all its descendants, in MB: RSS counts a forked worker's shared pages again, PSS
-    does not."""
+    """RSS, PSS and USS of a process and all its descendants, in MB, from each one's
+    /proc/PID/smaps_rollup. RSS counts a page once per process that maps it, so a forked
+    worker's pages shared with its zygote are counted again; PSS divides each shared page
+    among the processes sharing it (their sum is the tree's real footprint); USS counts
+    only pages private to one process (what killing it would give back)."""
     parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -124,17 +126,21 @@ def tree_memory_mb(pid: int) -> dict[str, float]:
         kids = [c for c, parent in parents.items() if parent == p]
         tree += kids
         todo += kids
-    rss = pss = 0.0
+    rss = pss = uss = 0.0
     for p in tree:
         try:
             for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Rss:"):
-                    rss += int(line.split()[1]) / 1024
-                elif line.startswith("Pss:"):
-                    pss += int(line.split()[1]) / 1024
+                key, _, rest = line.partition(":")
+                if key == "Rss":
+                    rss += int(rest.split()[0]) / 1024
+                elif key == "Pss":
+                    pss += int(rest.split()[0]) / 1024
+                elif key in ("Private_Clean", "Private_Dirty"):
+                    uss += int(rest.split()[0]) / 1024
         except OSError:
             continue
-    return {"rss_mb": round(rss, 1), "pss_mb": round(pss, 1), "processes": len(tree)}
+    return {"rss_mb": round(rss, 1), "pss_mb": round(pss, 1), "uss_mb": round(uss, 1),
+            "processes": len(tree)}
 
 
 # ------------------------------------------------------------------ light under heavy

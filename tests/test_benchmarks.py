@@ -98,10 +98,11 @@ def test_report_has_every_section(smoke):
     assert set(targets) == {
         "build_real", "rebuild_real", "build_1m", "build_1m_rss", "queries_1m",
         "throughput_c1", "throughput_c4", "throughput_c16", "throughput_rising",
-        "p99_under_heavy", "rss_vs_oxigraph"}
+        "p99_under_heavy", "rss_vs_oxigraph", "pss_vs_oxigraph"}
     # Measured in this run (against the oxigraph serve peer), each met or missed, and each
     # read both ways: answer cache (repeated texts) and every request evaluated.
-    for key in ("throughput_c1", "throughput_c16", "rss_vs_oxigraph", "p99_under_heavy"):
+    for key in ("throughput_c1", "throughput_c16", "rss_vs_oxigraph", "pss_vs_oxigraph",
+                "p99_under_heavy"):
         rows = [t for t in report["targets"] if t["target"] == key]
         assert {t["mode"] for t in rows} == {"repeated", "evaluated"}, key
         for t in rows:
@@ -135,6 +136,9 @@ def test_oxigraph_serve_was_measured_beside_kg_serve(smoke):
         "mgkg", "mgkg-nocache", "oxigraph"}
     for name, server in compare["servers"].items():
         assert server["memory"]["rss_mb"] > 5, name
+        # PSS and USS beside RSS: shared pages once, private pages only
+        mem = server["memory"]
+        assert 0 < mem["uss_mb"] <= mem["pss_mb"] <= mem["rss_mb"], (name, mem)
         for c in CONCURRENCY:
             run = server["light"][c]
             assert run["requests"] > 0 and run["errors"] == 0, (name, c, run)

@@ -14,6 +14,7 @@ shares to waitress (kg.endpoint.connections).
 
 from __future__ import annotations
 
+import gc
 import logging
 import resource
 import signal
@@ -46,6 +47,13 @@ def configure_logging() -> None:
 def run(settings: Settings) -> int:
     configure_logging()
     started = time.perf_counter()
+    # What is alive now (the imported modules, most of the server's objects) lives as
+    # long as the server. Frozen, the collector never visits it, so the server's own
+    # collections do not write to those objects and un-share the pages the query zygote
+    # and its workers inherit (as Python's gc documentation advises before a fork). Here
+    # and not in the pool, which tests start many times in one process.
+    gc.collect()
+    gc.freeze()
     app = create_app(settings)
     runtime = app.extensions["mgkg"]
     pool = runtime.pool

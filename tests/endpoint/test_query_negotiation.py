@@ -233,3 +233,21 @@ def test_lexer_is_linear_on_hostile_text(hostile):
     started = time.perf_counter()
     assert shape(hostile).uses_service
     assert time.perf_counter() - started < 1.0
+
+
+def test_json_rows_keep_each_term_apart_when_they_repeat():
+    """The JSON writer writes each distinct term once per response and reuses the text:
+    terms that look alike but differ (an IRI and a string with its text, a plain and a
+    typed and a tagged literal, a blank node) must each keep their own JSON."""
+    xsd_int = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    alike = [ox.NamedNode(EX + "x"), ox.Literal(EX + "x"), ox.Literal("1"),
+             ox.Literal("1", datatype=xsd_int), ox.Literal("1", language="en"),
+             ox.BlankNode("x")]
+    rows = [(a, b, None) for a in alike for b in alike]
+    body = write_select(fmt("json"), ["a", "b", "c"], iter(rows), max_rows=100,
+                        max_bytes=10**6)
+    bindings = json.loads(body.data)["results"]["bindings"]
+    parsed = list(ox.parse_query_results(body.data, ox.QueryResultsFormat.JSON))
+    assert [(s["a"], s["b"]) for s in parsed] == [(a, b) for a, b, _ in rows]
+    assert all(set(b) == {"a", "b"} for b in bindings)
+    assert len({json.dumps(b["a"], sort_keys=True) for b in bindings}) == len(alike)

@@ -109,3 +109,18 @@ def test_described_things_are_the_evidence(data_store, served):
         for src in sources:
             things[src] += 1
     assert {k: v for k, v in per_source.items() if v} == things
+
+
+def test_claim_ranks_are_the_claims_in_iri_order(data_store, served):
+    """Question 54 sorts by sum:rank before ?claim: that is the same order only if the
+    ranks number exactly its claims (IRIs typed with a proper subclass of mg:Claim), in
+    the order SPARQL's ORDER BY gives their IRIs."""
+    claims = [row[0].value for row in data_store.query("""
+        SELECT DISTINCT ?claim WHERE {
+          ?claim a ?kind . ?kind rdfs:subClassOf* mg:Claim . FILTER(?kind != mg:Claim)
+          FILTER(isIRI(?claim)) } ORDER BY ?claim""", prefixes=PREFIXES)]
+    ranks = _pairs(served, f"""{SUM}SELECT ?claim ?rank WHERE {{ GRAPH <{GRAPH}> {{
+        ?r a sum:ClaimRank ; sum:claim ?claim ; sum:rank ?rank }} }}""")
+    assert len(claims) > 100
+    assert sorted(ranks, key=ranks.__getitem__) == claims
+    assert sorted(ranks.values()) == list(range(1, len(claims) + 1))

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes
 import logging
 import os
 import pickle
@@ -73,6 +74,14 @@ def default_workers(settings: Settings) -> int:
     return max(1, min(max(2, cpus), settings.threads))
 
 
+def _give_back_heap() -> None:
+    """Return to the system the heap that loading the release freed (glibc's
+    malloc_trim), before the fork: otherwise the server keeps it and every process forked
+    from it maps it too. A no-op where there is no malloc_trim."""
+    with contextlib.suppress(AttributeError, OSError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 class QueryPool:
     """Long-lived query workers that can be killed when a query overruns."""
 
@@ -98,6 +107,7 @@ class QueryPool:
     def start(self) -> QueryPool:
         """Fork the zygote and the workers. Call before the process starts any thread."""
         parent = os.getpid()
+        _give_back_heap()
         ours, theirs = socket.socketpair()
         pid = os.fork()
         if pid == 0:

@@ -111,11 +111,19 @@ class _Writer:
 
 
 class _Json(_Writer):
+    """Each row is written as json.dumps would write its binding object, but from pieces:
+    a variable's key once, and each distinct term's JSON once per response. The rows of a
+    large answer repeat the same terms (a claim in every row about it, a handful of kinds
+    and sources), and building and dumping a dict per cell was most of the writing time."""
+
     def __init__(self) -> None:
         self.variables: list[str] = []
+        self.keys: list[str] = []
+        self.terms: dict = {}  # term -> its JSON text; lives for one response
 
     def head(self, variables):
         self.variables = variables
+        self.keys = [json.dumps(v, ensure_ascii=False) + ":" for v in variables]
         return '{"head":{"vars":' + json.dumps(variables) + "}", ',"results":{"bindings":['
 
     def flag(self, truncated, limit):
@@ -126,10 +134,17 @@ class _Json(_Writer):
             {"reason": truncated, "limit": limit}, separators=(",", ":"))
 
     def row(self, values, first):
-        binding = {v: term_json(t) for v, t in zip(self.variables, values, strict=True)
-                   if t is not None}
-        return ("" if first else ",") + json.dumps(binding, ensure_ascii=False,
-                                                      separators=(",", ":"))
+        terms = self.terms
+        cells = []
+        for key, term in zip(self.keys, values, strict=True):
+            if term is None:
+                continue
+            text = terms.get(term)
+            if text is None:
+                text = terms[term] = json.dumps(term_json(term), ensure_ascii=False,
+                                                separators=(",", ":"))
+            cells.append(key + text)
+        return ("{" if first else ",{") + ",".join(cells) + "}"
 
     def tail(self):
         return "]}}"

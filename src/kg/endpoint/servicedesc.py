@@ -24,7 +24,7 @@ SD, FORMATS, VOID = str(SD_NS), str(FORMATS_NS), PREFIXES["void"]
 RDF, RDFS, XSD, DCT = (PREFIXES[p] for p in ("rdf", "rdfs", "xsd", "dcterms"))
 RDF_TYPE = ox.NamedNode(RDF + "type")
 DATASET = ox.NamedNode(BASE + "dataset")  # the void:Dataset of void.py
-VOID_GRAPH = ox.NamedNode(str(MGG["void"]))
+VOID_GRAPH = ox.NamedNode(MGG + "void")
 RESULT_FORMAT_IRIS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
                       "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML",
                       "TriG", "N-Quads")

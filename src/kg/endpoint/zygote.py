@@ -16,6 +16,7 @@ import pickle
 import signal
 import socket
 import struct
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -145,6 +146,20 @@ def _worker(sock: socket.socket, store: ox.Store, limits: Limits, zygote: int,
     sandbox.limit_memory(memory_mb)
     sandboxed = sandbox.deny_network_files_exec()
     conn.send(b"1" if sandboxed else b"0")
+    # pyoxigraph draws RAND(), UUID(), STRUUID() and fresh blank-node ids from a
+    # per-thread generator that a fork does not reseed, and this thread's was already
+    # used in the zygote (loading a release with blank nodes, the warm-up). Evaluated
+    # here, every worker would repeat the same "random" values. A thread started after
+    # the fork seeds its own from the operating system (getrandom(2), which the sandbox
+    # allows) when first used; it inherits the seccomp filter and the memory cap above.
+    serving = threading.Thread(target=_serve, args=(conn, store, limits, release),
+                               name="query-worker")
+    serving.start()
+    serving.join()
+
+
+def _serve(conn: Channel, store: ox.Store, limits: Limits, release: str) -> None:
+    """Answer jobs one at a time until the server closes the socket."""
     while True:
         try:
             data = conn.recv()

@@ -26,6 +26,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF
 
 from ..core.namespaces import BASE, MG, MGS
 from ..input.sources import SourceLibrary
+from .files import annotations_file
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT = [ANNO_CONTEXT, {"mg": str(MG), "dcterms": str(DCTERMS)}]
@@ -33,7 +34,7 @@ AFFIX = 32  # characters of prefix and suffix
 
 
 def file_name(stem: str) -> str:
-    return f"annotations-{stem}.jsonld"
+    return annotations_file(stem)
 
 
 def collection_iri(stem: str) -> str:

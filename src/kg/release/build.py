@@ -43,41 +43,13 @@ from . import summary as summary_graph
 from .annotations import collections, file_name
 from .assemble import Release, assemble_release
 from .dumps import graph_triples, merge_sorted, sorted_ntriples
+from .files import RELEASE_FILES, release_files
 from .jsonld import CONTEXT_FILE, context_document
 from .jsonld_writer import write_jsonld
 from .owl import CATALOG, catalog, owl_additions
 from .report import report_markdown, summarize
 from .swap import publish, staging_dir
 from .void import describe
-
-RELEASE_FILES = {
-    "mgkg.ttl": "text/turtle",
-    "mgkg.owl": "application/rdf+xml",
-    "catalog-v001.xml": "application/xml",
-    "context.jsonld": "application/ld+json",
-    "mgkg.nt": "application/n-triples",
-    "mgkg.jsonld": "application/ld+json",
-    "mgkg.trig": "application/trig",
-    "void.ttl": "text/turtle",
-    "summary.ttl": "text/turtle",
-    "ontology.ttl": "text/turtle",
-    "ontology.owl": "application/rdf+xml",
-    "build-report.json": "application/json",
-    "build-report.md": "text/markdown",
-    "coverage.json": "application/json",
-    searchindex.FILE: "application/vnd.sqlite3",
-    "SHA256SUMS": "text/plain",
-}
-
-
-def release_files(dist: Path | None = None) -> dict[str, str]:
-    """Every file a release holds, with its media type: the fixed ones, and the evidence
-    annotations, one file per source (annotations-<stem>.jsonld) found in dist."""
-    files = dict(RELEASE_FILES)
-    if dist is not None and dist.is_dir():
-        for path in sorted(dist.glob(file_name("*"))):
-            files[path.name] = "application/ld+json"
-    return files
 
 
 class BuildFailed(KgError):

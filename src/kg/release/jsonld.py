@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 
 import pyoxigraph as ox
-import rdflib
 
 from ..core.namespaces import BASE, PREFIXES
 
@@ -36,6 +35,8 @@ def context_document() -> str:
 def _term(term):
     """An Oxigraph term as rdflib's, blank node labels kept (so a document's bytes do not
     change from one request to the next)."""
+    import rdflib
+
     if isinstance(term, ox.NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -46,7 +47,11 @@ def _term(term):
 
 
 def compact(triples: list[ox.Triple]) -> str:
-    """A graph as a compacted JSON-LD document naming the published context by its IRI."""
+    """A graph as a compacted JSON-LD document naming the published context by its IRI.
+    rdflib is imported here, not with the module: the web pages import this module, and
+    the serving processes load rdflib only once a client asks for compacted JSON-LD."""
+    import rdflib
+
     graph = rdflib.Graph()
     for t in triples:
         graph.add((_term(t.subject), _term(t.predicate), _term(t.object)))

@@ -17,15 +17,10 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
-from ..core.namespaces import BASE, ONTOLOGY_IRI, bind_all
+from ..core.namespaces import BASE, KG_IRI, ONTOLOGY_IRI, bind_all, kg_version_iri
 
-KG_IRI = BASE + "kg"
 CATALOG = "catalog-v001.xml"
 _BUILTIN = (str(OWL), str(RDF), str(RDFS))
-
-
-def kg_version_iri(version: str) -> str:
-    return f"{KG_IRI}/{version}"
 
 
 def individuals(graph: Graph) -> set[URIRef]:

@@ -25,8 +25,9 @@ import pyoxigraph as ox
 
 from .. import __version__
 from ..core.namespaces import MG, MGR, PREFIXES
+from .files import SEARCH_INDEX
 
-FILE = "search.sqlite"
+FILE = SEARCH_INDEX
 SCHEMA = "1"  # the columns kg.web.search reads; raised when they change
 BASE = str(MGR).rsplit("id/", 1)[0]
 
@@ -34,11 +35,11 @@ _RDFS, _SKOS, _DCT, _OWL = (PREFIXES[p] for p in ("rdfs", "skos", "dcterms", "ow
 LABEL, PREF, ALT, DEFINITION = (_RDFS + "label", _SKOS + "prefLabel", _SKOS + "altLabel",
                                 _SKOS + "definition")
 TITLE, SOURCE = _DCT + "title", _DCT + "source"
-QUOTE, START, END = str(MG.quote), str(MG.quoteStart), str(MG.quoteEnd)
+QUOTE, START, END = MG + "quote", MG + "quoteStart", MG + "quoteEnd"
 # What a piece of evidence is about, in the order a page names it: an axiom's subject and
 # object, a figure's thing, a claim's topics, a negative assertion's two individuals.
-ABOUT = (_OWL + "annotatedSource", _OWL + "annotatedTarget", str(MG.figureOf),
-         str(MG.concerns), _OWL + "sourceIndividual", _OWL + "targetIndividual")
+ABOUT = (_OWL + "annotatedSource", _OWL + "annotatedTarget", MG + "figureOf",
+         MG + "concerns", _OWL + "sourceIndividual", _OWL + "targetIndividual")
 PROPERTY = (_OWL + "annotatedProperty", _OWL + "assertionProperty")
 NAMES = (("label", LABEL), ("altLabel", ALT), ("label", PREF), ("definition", DEFINITION))
 

@@ -9,7 +9,8 @@ and the answer can only change when the release does. So the build counts, and t
 competency questions 24 and 47 read the counts.
 
 What it holds, in its own small vocabulary (terms under the graph's IRI + "#", listed in
-docs/LINKED_DATA.md; records are typed sum:SourceCounts, sum:ClassCounts, sum:Described):
+docs/LINKED_DATA.md; records are typed sum:SourceCounts, sum:ClassCounts, sum:Described,
+sum:ClaimRank):
 
 - per source document: `sum:facts` (distinct `owl:Axiom`s citing it with
   `dcterms:source`), `sum:figures` (distinct `mg:Figure`s citing it), `sum:quotes`
@@ -21,7 +22,12 @@ docs/LINKED_DATA.md; records are typed sum:SourceCounts, sum:ClassCounts, sum:De
   `sum:describedBy` per source. A source *describes* a thing when a node citing the
   source (`dcterms:source`) has the thing as `owl:annotatedSource` or
   `owl:annotatedTarget` (a fact about or pointing at it), or when an `mg:Figure` citing
-  the source is `mg:figureOf` it.
+  the source is `mg:figureOf` it;
+- per claim (an IRI typed with a proper subclass of `mg:Claim`, as question 54 finds
+  them): `sum:rank`, its place (1, 2, ...) among the claims in IRI order (code point
+  order, as SPARQL's ORDER BY compares IRIs). Why: at a million triples the engine spent
+  more time sorting question 54's rows by claim IRI (each comparison looks both IRIs up)
+  than finding them; sorting by this number first gives the same order for a fraction.
 
 Every count is over the union of the release's named graphs (mgkg.trig) as a set of
 triples, as the endpoint's default graph answers, so a direct COUNT over those graphs gives
@@ -42,7 +48,7 @@ import pyoxigraph as ox
 from ..core.namespaces import MG, MGG, PREFIXES
 
 FILE = "summary.ttl"
-GRAPH = str(MGG["summary"])
+GRAPH = MGG + "summary"
 NS = GRAPH + "#"
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -51,8 +57,9 @@ _AXIOM = "http://www.w3.org/2002/07/owl#Axiom"
 _ANNOTATED = ("http://www.w3.org/2002/07/owl#annotatedSource",
               "http://www.w3.org/2002/07/owl#annotatedTarget")
 _SOURCE = "http://purl.org/dc/terms/source"
-_DOCUMENT, _FIGURE = str(MG.SourceDocument), str(MG.Figure)
-_FIGURE_OF, _QUOTE = str(MG.figureOf), str(MG.quote)
+_DOCUMENT, _FIGURE = MG + "SourceDocument", MG + "Figure"
+_FIGURE_OF, _QUOTE = MG + "figureOf", MG + "quote"
+_CLAIM = MG + "Claim"
 
 class _Counts:
     """One pass over the union's triples, keeping only what the counts need."""
@@ -111,6 +118,13 @@ class _Counts:
             for thing in things:
                 out[thing] |= sources
         return out
+
+    def claims(self) -> list[str]:
+        """The IRIs typed with a proper subclass of mg:Claim, in code point order."""
+        kinds = {cls for types in self.types.values() for cls in types}
+        claim_kinds = {k for k in kinds if k != _CLAIM and _CLAIM in self.ancestors(k)}
+        return sorted(s.value for s, types in self.types.items()
+                      if isinstance(s, ox.NamedNode) and types & claim_kinds)
 
     def ancestors(self, cls: str) -> set[str]:
         """The class and every superclass of it (rdfs:subClassOf*)."""
@@ -182,6 +196,9 @@ def turtle(triples: Iterable[ox.Triple]) -> str:
         lines.append(f"[] a sum:Described ; sum:thing {_iri(thing.value)} ; "
                      f"sum:sourceCount {_int(len(sources))} ;\n  sum:describedBy "
                      + ", ".join(_iri(s) for s in sources) + " .")
+    lines.append("")
+    for rank, claim in enumerate(c.claims(), start=1):
+        lines.append(f"[] a sum:ClaimRank ; sum:claim {_iri(claim)} ; sum:rank {_int(rank)} .")
     return "\n".join(lines) + "\n"
 
 

@@ -24,7 +24,7 @@ log = logging.getLogger("kg.store")
 
 RELEASE_DATASET = "mgkg.trig"
 VOID_FILE = "void.ttl"
-VOID_GRAPH = ox.NamedNode(str(MGG["void"]))
+VOID_GRAPH = ox.NamedNode(MGG + "void")
 SUMMARY_GRAPH = ox.NamedNode(SUMMARY_IRI)
 
 

@@ -23,8 +23,8 @@ from collections import defaultdict
 import pyoxigraph as ox
 from flask import Response, request
 
+from ..core.namespaces import kg_version_iri
 from ..endpoint.state import state
-from ..release.owl import kg_version_iri
 from .cite import short_names
 from .citeformats import FORMATS, Citation, all_formats, render
 from .claims import ASSERTION_P, SOURCE_IND

@@ -196,7 +196,7 @@ def jsonld_context() -> Response:
 
 
 def release_files() -> dict[str, str]:
-    from ..release.build import release_files as files  # the one list of a release's files
+    from ..release.files import release_files as files  # the one list of a release's files
 
     return files(state().settings.dist_dir)
 
@@ -205,7 +205,7 @@ def release_files() -> dict[str, str]:
 def annotations(stem: str) -> Response:
     """The evidence quoted from one source as a W3C Web Annotation collection
     (https://w3id.org/mgkg/annotations/<stem>; the file annotations-<stem>.jsonld)."""
-    from ..release.annotations import file_name
+    from ..release.files import annotations_file as file_name
 
     path = state().settings.dist_dir / file_name(stem)
     if not SLUG_RE.match(stem) or not path.is_file():
