@@ -226,7 +226,7 @@ def _build(settings: Settings) -> BuildResult:
                 pending = Pending(corpus, cache, checked)
         try:
             if checks_pass(corpus, sources, checked):
-                if pending is None:  # one at a time: no second core, or too big to copy
+                if pending is None:  # one at a time: no safe fork here, or too big to copy
                     ok = conforms(corpus, cache, checked)
                     verdict = lambda: ok  # noqa: E731
                 else:
