@@ -14,42 +14,22 @@ without a whole answer, an error inside it) is "not known to be valid": the call
 validates the slow way, whose report says why (a refused shape is refused there again,
 with the same message), and never publishes on such an answer.
 
-A child is forked only from a process with one thread (`available()`): a fork copies
-only the calling thread, and a lock another thread held at that moment would stay held
-in the child. Elsewhere the caller runs conforms() itself, one step after the other.
+The fork, the pipe and the reaping are kg.core.forked's. A child is forked only from a
+process with one thread (`available()`); elsewhere the caller runs conforms() itself,
+one step after the other.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
-import os
-import signal
-import sys
-import threading
+import os  # noqa: F401 - tests refuse the fork through pending.os
 
 from ..core.cache import Cache
+from ..core.forked import Forked, available
 from ..input.corpus import Corpus
 from .verdict import conforms
 
 log = logging.getLogger(__name__)
-
-
-def available() -> bool:
-    """True where the verdict can be forked safely: os.fork exists and this process
-    runs only one thread (a test's server thread, say, or a native library's thread
-    pool, makes it run in line instead)."""
-    return hasattr(os, "fork") and threading.active_count() == 1 and _os_threads() == 1
-
-
-def _os_threads() -> int:
-    """Threads of this process as the kernel counts them (native ones too), where it
-    says; else the interpreter's own count."""
-    try:
-        return len(os.listdir("/proc/self/task"))
-    except OSError:
-        return threading.active_count()
 
 
 class Pending:
@@ -61,102 +41,41 @@ class Pending:
 
     def __init__(self, corpus: Corpus, cache: Cache, timings: dict[str, float]):
         self._timings = timings
-        self._answer: bool | None = None
-        self.failure: str | None = None  # why the answer is not known, when it is not
-        sys.stdout.flush()  # else the child's copy of unwritten output is written twice
-        sys.stderr.flush()
-        read, write = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:  # no process or memory to fork with: the caller runs in line
-            os.close(read)
-            os.close(write)
-            raise
-        if pid == 0:  # the child: never returns into the caller's code
-            os.close(read)
-            _child(write, corpus, cache)
-        os.close(write)
-        self._pid: int | None = pid
-        self._read: int | None = read
+        self._child = Forked(lambda: _verdict(corpus, cache))  # OSError: run in line
 
     @property
     def pid(self) -> int | None:
         """The child's process id while it has not been waited for (tests kill it)."""
-        return self._pid
+        return self._child.pid
+
+    @property
+    def failure(self) -> str | None:
+        """Why the answer is not known, when it is not."""
+        return self._child.failure
 
     def wait(self) -> bool:
         """True only when the child answered, whole, that the graph conforms."""
-        if self._pid is None:
-            return bool(self._answer)
-        chunks = []
-        while chunk := os.read(self._read, 65536):  # until the child's end is closed
-            chunks.append(chunk)
-        status = self._reap()
-        payload: dict = {}
-        with contextlib.suppress(ValueError):
-            found = json.loads(b"".join(chunks))
-            payload = found if isinstance(found, dict) else {}
-        answer = payload.get("conforms")
-        if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
-                and isinstance(answer, bool)):
-            self.failure = str(payload.get("error") or _describe(status))
+        whole, answer = self._child.wait()
+        conforms_ = answer.get("conforms") if isinstance(answer, dict) else None
+        if not whole or not isinstance(conforms_, bool):
+            if self._child.failure is None:
+                self._child.failure = "the child process gave no whole answer"
             log.info("the shapes' verdict is not known (%s): validating the slow way",
-                     self.failure)
-            self._answer = False
+                     self._child.failure)
             return False
-        self._timings.update(payload.get("timings", {}))
-        self._answer = answer
-        return answer
+        self._timings.update(answer.get("timings", {}))
+        return conforms_
 
     def cancel(self) -> None:
         """Stop the child if it still runs (the checks found something, or the build
         failed): nothing it would say is needed any more."""
-        if self._pid is None:
-            return
-        with contextlib.suppress(ProcessLookupError):  # it had ended already
-            os.kill(self._pid, signal.SIGKILL)
-        self._reap()
-        self._answer = False
-
-    def _reap(self) -> int:
-        pid, self._pid = self._pid, None
-        os.close(self._read)
-        self._read = None
-        try:
-            return os.waitpid(pid, 0)[1]
-        except ChildProcessError:  # reaped elsewhere (a SIGCHLD handler): not known
-            return -1
+        self._child.cancel()
 
 
-def _describe(status: int) -> str:
-    if status == -1:
-        return "the child process was reaped elsewhere"
-    if os.WIFSIGNALED(status):
-        return f"the child process was killed by signal {os.WTERMSIG(status)}"
-    if os.WIFEXITED(status) and os.WEXITSTATUS(status) != 0:
-        return f"the child process exited with status {os.WEXITSTATUS(status)}"
-    return "the child process gave no whole answer"
-
-
-def _child(write: int, corpus: Corpus, cache: Cache) -> None:
-    """In the forked child: the verdict, written to the pipe; then _exit, so none of the
-    parent's cleanup (finally blocks, atexit, buffered output) runs twice."""
-    code = 1
-    try:
-        try:
-            if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-                signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops it at once
-            timings: dict[str, float] = {}
-            payload = {"conforms": bool(conforms(corpus, cache, timings)),
-                       "timings": timings}
-        except BaseException as exc:  # noqa: BLE001 - reported, never raised here
-            payload = {"error": f"{type(exc).__name__}: {exc}"[:4000]}
-        data = json.dumps(payload).encode("utf-8")
-        while data:
-            data = data[os.write(write, data):]
-        code = 0
-    finally:
-        os._exit(code)
+def _verdict(corpus: Corpus, cache: Cache) -> dict:
+    """In the child: the verdict and the timings of its steps."""
+    timings: dict[str, float] = {}
+    return {"conforms": bool(conforms(corpus, cache, timings)), "timings": timings}
 
 
 __all__ = ["Pending", "available"]
