@@ -51,3 +51,14 @@ def test_cancel_stops_and_reaps_the_child():
     except ProcessLookupError:
         alive = False
     assert not alive
+
+
+def test_done_says_when_the_child_has_ended_and_wait_still_answers():
+    slow = Forked(lambda: time.sleep(0.5) or "late")
+    assert not slow.done()
+    quick = Forked(lambda: "soon")
+    deadline = time.monotonic() + 10
+    while not quick.done() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert quick.done() and quick.wait() == (True, "soon")
+    assert slow.wait() == (True, "late") and slow.done()

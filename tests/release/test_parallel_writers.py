@@ -31,8 +31,12 @@ def forks(monkeypatch):
             super().__init__(fn)
             made.append(self.pid)
 
+    from kg.validation import pending
+
     monkeypatch.setattr(build_module, "forked_available", lambda: True)
     monkeypatch.setattr(build_module, "Forked", Noting)
+    # as if the shapes' child had ended already (a rebuild's few shapes): the writers fork
+    monkeypatch.setattr(pending.Pending, "done", lambda self: True)
     return made
 
 
@@ -63,3 +67,18 @@ def test_a_failed_forked_writer_fails_the_build_and_keeps_dist(tmp_path, monkeyp
     assert forks, "the writers were not forked"
     assert snapshot(settings.dist_dir) == before
     assert [p.name for p in settings.root.iterdir() if p.name.startswith(".dist")] == []
+
+
+def test_the_writers_fork_only_once_the_verdict_child_is_done(tmp_path, monkeypatch, forks):
+    """A cold build's shapes still hold the second core when the writers start: then they
+    write in line (a third process made it slower); once that child is done they fork."""
+    from kg.validation import pending
+
+    settings = make_project(tmp_path / "p")
+    monkeypatch.setattr(build_module, "pending_available", lambda: True)
+    monkeypatch.setattr(pending.Pending, "done", lambda self: False)
+    build(settings)
+    assert forks == []
+    monkeypatch.setattr(pending.Pending, "done", lambda self: True)
+    build(settings)
+    assert len(forks) == 1

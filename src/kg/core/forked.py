@@ -66,11 +66,26 @@ class Forked:
         os.close(write)
         self._pid: int | None = pid
         self._read: int | None = read
+        self._status: int | None = None  # set by done() when it found the child ended
 
     @property
     def pid(self) -> int | None:
         """The child's process id while it has not been waited for (tests kill it)."""
         return self._pid
+
+    def done(self) -> bool:
+        """True when the child has ended (its answer, if any, waits in the pipe): what a
+        caller asks before using the second core for something else."""
+        if self._pid is None or self._status is not None:
+            return True
+        try:
+            pid, status = os.waitpid(self._pid, os.WNOHANG)
+        except ChildProcessError:
+            pid, status = self._pid, -1
+        if pid == 0:
+            return False
+        self._status = status
+        return True
 
     def wait(self) -> tuple[bool, Any]:
         """(True, answer) when the child answered whole; else (False, None), with the
@@ -104,6 +119,8 @@ class Forked:
         pid, self._pid = self._pid, None
         os.close(self._read)
         self._read = None
+        if self._status is not None:  # done() reaped it already
+            return self._status
         try:
             return os.waitpid(pid, 0)[1]
         except ChildProcessError:  # reaped elsewhere (a SIGCHLD handler): not known

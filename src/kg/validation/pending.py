@@ -53,6 +53,10 @@ class Pending:
         """Why the answer is not known, when it is not."""
         return self._child.failure
 
+    def done(self) -> bool:
+        """True when the child has ended (wait() will not block)."""
+        return self._child.done()
+
     def wait(self) -> bool:
         """True only when the child answered, whole, that the graph conforms."""
         whole, answer = self._child.wait()
