@@ -11,6 +11,7 @@ import pytest
 from kg.release.build import BuildFailed, build
 
 from ..conftest import make_project
+from .test_pending import add_failing_shape
 
 DATA = "001_4f7e06674fa94512.ttl"
 LABEL = '"International Organization for Migration'
@@ -60,13 +61,7 @@ def test_a_verdict_for_other_shapes_is_not_reused(tmp_path):
     settings = make_project(tmp_path / "p")
     build(settings)
     before = snapshot(settings.dist_dir)
-    shapes = settings.ontology_dir / "shapes.ttl"
-    shapes.write_text(shapes.read_text(encoding="utf-8") + """
-mgsh:TestNoIom a sh:NodeShape ;
-    sh:targetNode <https://w3id.org/mgkg/id/iom> ;
-    sh:property [ sh:path rdfs:label ; sh:maxCount 0 ;
-                  sh:message "test: no label here"@en ] .
-""", encoding="utf-8")
+    add_failing_shape(settings)
     with pytest.raises(BuildFailed, match="test: no label here"):
         build(settings)
     assert snapshot(settings.dist_dir) == before

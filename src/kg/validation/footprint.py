@@ -35,6 +35,8 @@ from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Sequenc
 from rdflib.paths import Path as RPath
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from .shapelint import declarations
+
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf,
             SH.target)
 # Parameters that constrain the value nodes themselves (or name things the shapes graph
@@ -191,18 +193,7 @@ class _Walk:
 
     def declared(self, node) -> dict[str, str]:
         """sh:prefixes/owl:imports*/sh:declare (SHACL 5.2.3), as the engine reads them."""
-        found, seen, todo = {}, set(), list(self.g.objects(node, SH.prefixes))
-        while todo:
-            current = todo.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            todo.extend(self.g.objects(current, OWL.imports))
-            for decl in self.g.objects(current, SH.declare):
-                prefix, ns = self.g.value(decl, SH.prefix), self.g.value(decl, SH.namespace)
-                if prefix is not None and ns is not None:
-                    found[str(prefix)] = str(ns)
-        return found
+        return dict(declarations(self.g, node))
 
     def walk(self, node, held: dict) -> None:
         """Every triple pattern under node; `held` maps a variable to what the FILTERs

@@ -16,6 +16,7 @@ refuses itself (kg.validation.engine turns that into the same kind of message).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pyparsing import ParseResults
@@ -141,20 +142,10 @@ class _Linter:
         """sh:prefixes/owl:imports*/sh:declare of a SPARQL node (SHACL 5.2.3)."""
         found: dict[str, str] = {}
         clashes = []
-        seen, todo = set(), list(self.g.objects(node, SH.prefixes))
-        while todo:
-            current = todo.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            todo.extend(self.g.objects(current, OWL.imports))
-            for decl in self.g.objects(current, SH.declare):
-                prefix, namespace = self.g.value(decl, SH.prefix), self.g.value(decl, SH.namespace)
-                if prefix is None or namespace is None:
-                    continue
-                if found.get(str(prefix), str(namespace)) != str(namespace):
-                    clashes.append(str(prefix))
-                found[str(prefix)] = str(namespace)
+        for prefix, namespace in declarations(self.g, node):
+            if found.get(prefix, namespace) != namespace:
+                clashes.append(prefix)
+            found[prefix] = namespace
         return found, clashes
 
     def query(self, node, prop, prebound: set, must_project: bool) -> None:
@@ -286,3 +277,21 @@ def _in_scope(node):
         yield node
     for child in _children(node):
         yield from _in_scope(child)
+
+
+def declarations(g: Graph, node) -> Iterator[tuple[str, str]]:
+    """Each (prefix, namespace) that sh:prefixes/owl:imports*/sh:declare gives a SPARQL
+    node (SHACL 5.2.3), in the order met: the lint checks them for clashes, the
+    footprints (kg.validation.footprint) read the queries with them."""
+    seen, todo = set(), list(g.objects(node, SH.prefixes))
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        todo.extend(g.objects(current, OWL.imports))
+        for decl in g.objects(current, SH.declare):
+            prefix, namespace = g.value(decl, SH.prefix), g.value(decl, SH.namespace)
+            if prefix is not None and namespace is not None:
+                yield str(prefix), str(namespace)
+
